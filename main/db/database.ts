@@ -1,0 +1,103 @@
+// Opens the relational store: embedded PGlite in the data folder by default, or a PostgreSQL
+// server when a connection string is configured. Both speak the same drizzle API and run the
+// same migration folder, so nothing above this file knows which one it has.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { migratePglite, migratePostgres } from './migrations.ts';
+
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** A short description for logs and the system screen, with no password in it. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data folder; omit for an in-memory database (tests). */
+  pgliteDir?: string | undefined;
+  /** A PGlite data-folder dump to start from (tests use a migrated template to save seconds). */
+  pgliteTemplate?: Blob | undefined;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}
+
+async function migrateOrClose(handle: DatabaseHandle, migrate: () => Promise<void>): Promise<DatabaseHandle> {
+  try {
+    await migrate();
+    return handle;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw new Error(`Migrating ${handle.description} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.pgliteDir) await mkdir(options.pgliteDir, { recursive: true });
+  const client = await PGlite.create(options.pgliteDir ?? 'memory://', {
+    ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
+  });
+  const handle: DatabaseHandle = {
+    db: drizzlePglite(client) as unknown as Database,
+    kind: 'pglite',
+    description: options.pgliteDir ? `embedded PGlite in ${options.pgliteDir}` : 'embedded PGlite (in memory)',
+    close: () => client.close(),
+  };
+  return options.migrate === false ? handle : migrateOrClose(handle, () => migratePglite(client));
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'gateway-workstation',
+  });
+  // A pool never connects until asked; ask now so a wrong URL or a stopped server is reported at
+  // start, in words, instead of at the first query.
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const handle: DatabaseHandle = {
+    db: drizzlePg(pool) as unknown as Database,
+    kind: 'postgres',
+    description: `PostgreSQL at ${redactUrl(url)}`,
+    close: () => pool.end(),
+  };
+  return options.migrate === false ? handle : migrateOrClose(handle, () => migratePostgres(pool));
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable connection string)';
+  }
+}
+
+/** Runs raw SQL and returns its rows, whichever driver is underneath. */
+export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,60 @@
+// Runs a suite against both relational backends: embedded PGlite and the shared PostgreSQL
+// server of this test run, each test file getting fresh, migrated databases.
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../main/db/database.ts';
+import { migratePglite } from '../main/db/migrations.ts';
+
+export interface DatabaseBackend {
+  name: 'pglite' | 'postgres';
+  /** false when the backend cannot run here (the suite is skipped, or CI fails in global setup) */
+  available: boolean;
+  /** a fresh, migrated, empty database */
+  open(): Promise<DatabaseHandle>;
+}
+
+let pgliteTemplate: Promise<Blob> | undefined;
+
+/** A migrated PGlite dump: fresh PGlite clusters take ~4 s to initialise, a loaded dump ~1 s. */
+function migratedPgliteTemplate(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const client = await PGlite.create();
+    await migratePglite(client);
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    return dump;
+  })();
+  return pgliteTemplate;
+}
+
+export async function createPostgresDatabase(adminUrl: string): Promise<string> {
+  const name = `test_${randomUUID().replace(/-/g, '')}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function databaseBackends(): DatabaseBackend[] {
+  const postgresUrl = inject('postgresUrl');
+  return [
+    {
+      name: 'pglite',
+      available: true,
+      open: async () => openDatabase({ pgliteTemplate: await migratedPgliteTemplate(), migrate: false }),
+    },
+    {
+      name: 'postgres',
+      available: postgresUrl !== '',
+      open: async () => openDatabase({ url: await createPostgresDatabase(postgresUrl), poolSize: 4 }),
+    },
+  ];
+}
