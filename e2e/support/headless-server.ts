@@ -1,0 +1,57 @@
+// Starts the built headless server (out/main/serve.js) the way a user runs `npm run serve`,
+// on a free port with a throwaway data folder, and stops it with SIGINT like Ctrl-C does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface HeadlessServer {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** everything the server printed so far */
+  output(): string;
+  /** sends SIGINT and resolves with the exit code */
+  stop(): Promise<number | null>;
+}
+
+export async function startHeadlessServer(extraArgs: string[] = [], dataDir?: string): Promise<HeadlessServer> {
+  const folder = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'gw-e2e-')));
+  const child = spawn(process.execPath, ['out/main/serve.js', '--port', '0', '--data-dir', folder, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DATABASE_URL: '' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The server did not start within 30 s:\n${output}`)), 30_000);
+    const check = (): void => {
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited with code ${code} before serving:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    dataDir: folder,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const code = await exited;
+      if (!dataDir) await rm(folder, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
