@@ -22,15 +22,6 @@ const TAG_CHECKSUM = 0x28;
 
 let scratch = Buffer.allocUnsafe(4096);
 
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
 function writeVarint(buf: Buffer, pos: number, value: number): number {
   // value is a non-negative safe integer; division keeps it exact above 2^32
   while (value >= 0x80) {
