@@ -2,7 +2,7 @@
 // and macOS). Options follow the seed's RocksDB configuration where the binding exposes them:
 // 64 MB write buffer and target file size, 1000 open files, compression (the binding offers
 // Snappy, not the seed's LZ4).
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import rocksdb, { type RocksDB, type RocksIterator } from 'rocksdb';
 import binding from 'rocksdb/binding.js';
@@ -23,6 +23,7 @@ function asBuffer(value: Uint8Array | string): Buffer | string {
 }
 
 export async function openRocksDbStorage(location: string): Promise<WalStorage> {
+  await mkdir(location, { recursive: true });
   const db = rocksdb(location);
   await new Promise<void>((resolve, reject) =>
     db.open(
@@ -34,9 +35,12 @@ export async function openRocksDbStorage(location: string): Promise<WalStorage> 
         maxOpenFiles: 1000,
         infoLogLevel: 'error',
       },
-      callback(resolve, (error) =>
-        reject(new Error(`Cannot open the write-ahead log in ${location}: ${error.message}`, { cause: error })),
-      ),
+      callback(resolve, (error) => {
+        const reason = /lock/i.test(error.message)
+          ? 'another Gateway Workstation (or another gateway in this process) is using this data folder'
+          : error.message;
+        reject(new Error(`Cannot open the write-ahead log in ${location}: ${reason}`, { cause: error }));
+      }),
     ),
   );
   return new RocksDbStorage(db, location);
