@@ -128,28 +128,57 @@ export class DurableConsumer {
         this.wakeIdle = undefined;
         continue;
       }
-      const cursor = this.wal.cursor(this.confirmed, { types: this.wanted });
       try {
-        let pending: Frame[] = [];
-        let through = this.confirmed;
-        for (let chunk: FrameChunk | undefined; this.running && (chunk = await cursor.next());) {
-          for (const frame of chunk.frames) {
-            if (pending.length === 0) this.oldestUnconfirmedMs = nsToMs(frame.timestamp);
-            pending.push(frame);
-            if (pending.length >= this.batchSize) {
-              await this.deliver(pending, frame.sequenceId);
-              pending = [];
-            }
-          }
-          through = chunk.lastSequenceId;
-          // Nothing left to deliver, but entries of other types (or corrupt ones) were passed.
-          if (pending.length === 0 && through > this.confirmed && this.running) await this.advance(through);
-        }
-        if (pending.length > 0) await this.deliver(pending, through);
-      } finally {
-        await cursor.close();
+        await this.pass();
+        this.failures = 0;
+        this.lastError = undefined;
+      } catch (error) {
+        // Reading the WAL or saving the checkpoint failed (the store is being reopened after a
+        // failed write, say): back off and read again from the checkpoint.
+        this.noteFailure(error);
+        await this.backoff();
       }
     }
+  }
+
+  /** Reads from the checkpoint to the last committed frame, delivering in batches. */
+  private async pass(): Promise<void> {
+    const cursor = this.wal.cursor(this.confirmed, { types: this.wanted });
+    try {
+      let pending: Frame[] = [];
+      let through = this.confirmed;
+      for (let chunk: FrameChunk | undefined; this.running && (chunk = await cursor.next());) {
+        for (const frame of chunk.frames) {
+          if (pending.length === 0) this.oldestUnconfirmedMs = nsToMs(frame.timestamp);
+          pending.push(frame);
+          if (pending.length >= this.batchSize) {
+            await this.deliver(pending, frame.sequenceId);
+            pending = [];
+          }
+        }
+        through = chunk.lastSequenceId;
+        // Nothing left to deliver, but entries of other types (or corrupt ones) were passed.
+        if (pending.length === 0 && through > this.confirmed && this.running) await this.advance(through);
+      }
+      if (pending.length > 0) await this.deliver(pending, through);
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  private noteFailure(error: unknown): void {
+    this.failures++;
+    this.lastError = error instanceof Error ? error.message : String(error);
+  }
+
+  private async backoff(): Promise<void> {
+    const min = this.options.retryMinMs ?? 100;
+    const delay = Math.min(this.options.retryMaxMs ?? 10_000, min * 2 ** Math.min(this.failures - 1, 20));
+    await new Promise<void>((resolve) => {
+      this.wakeBackoff = resolve;
+      this.sleepTimer = setTimeout(resolve, delay);
+    });
+    this.wakeBackoff = undefined;
   }
 
   /** Offers one batch until the sink takes it (or the consumer stops), then advances. */
@@ -158,15 +187,8 @@ export class DurableConsumer {
       try {
         await this.sink(frames);
       } catch (error) {
-        this.failures++;
-        this.lastError = error instanceof Error ? error.message : String(error);
-        const min = this.options.retryMinMs ?? 100;
-        const delay = Math.min(this.options.retryMaxMs ?? 10_000, min * 2 ** Math.min(this.failures - 1, 20));
-        await new Promise<void>((resolve) => {
-          this.wakeBackoff = resolve;
-          this.sleepTimer = setTimeout(resolve, delay);
-        });
-        this.wakeBackoff = undefined;
+        this.noteFailure(error);
+        await this.backoff();
         continue;
       }
       if (!this.running) return; // stopped (maybe abandoned) meanwhile: offered again next start

@@ -13,7 +13,7 @@ import { DurableConsumer, type ConsumerOptions, type ConsumerMetrics, type Frame
 import { FrameCursor, type FrameChunk } from './frame-cursor.ts';
 import { CONSUMER_RANGE, consumerKey, consumerName, FRAME_RANGE, LAST_SEQUENCE_KEY } from './wal-keys.ts';
 import { WalRetention, type RetentionOptions, type RetentionReport } from './wal-retention.ts';
-import type { WalStorage, WalStorageBatch } from './wal-storage.ts';
+import type { WalStorage } from './wal-storage.ts';
 
 /**
  * `sync`: a batch is acknowledged once it is on the disk (fsync): survives a power cut.
@@ -65,7 +65,6 @@ export class WalClosedError extends Error {
 }
 
 interface OpenBatch {
-  storage: WalStorageBatch;
   frames: Frame[];
   firstAppendAt: number;
 }
@@ -108,7 +107,9 @@ export class FrameWal {
   private open: OpenBatch | undefined;
   private writing = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Set while a failed write waits for its retry, and while the store is being reopened. */
   private retryTimer: NodeJS.Timeout | undefined;
+  private recovering: Promise<void> | undefined;
   private consecutiveFailures = 0;
   private lastFailureEventAt = -Infinity;
   private writeFailures = 0;
@@ -171,12 +172,11 @@ export class FrameWal {
     if (!(frame.sequenceId > this.appended)) {
       throw new RangeError(`Frame sequence ${frame.sequenceId} is not after the last one (${this.appended})`);
     }
-    const batch = (this.open ??= this.newBatch());
-    batch.storage.put(frameKey(frame.sequenceId), encodeFrameView(frame));
+    const batch = (this.open ??= { frames: [], firstAppendAt: performance.now() });
     batch.frames.push(frame);
     this.appended = frame.sequenceId;
     this.inMeter.add();
-    if (this.writing || this.retryTimer) return;
+    if (this.writing || this.retryTimer || this.recovering) return;
     if (batch.frames.length >= this.groupCommitFrames) this.write();
     else this.timer ??= setTimeout(() => this.write(), this.groupCommitMs);
   }
@@ -198,7 +198,7 @@ export class FrameWal {
 
   /** Resolves once everything appended so far is durable. */
   flush(): Promise<void> {
-    if (this.open && !this.writing && !this.retryTimer) this.write();
+    this.write();
     return this.whenDurable(this.appended);
   }
 
@@ -332,8 +332,13 @@ export class FrameWal {
     this.closing ??= (async () => {
       this.retention.stop();
       await Promise.all([...this.consumers.values()].map((consumer) => consumer.stop()));
-      if (this.open && !this.writing && !this.retryTimer) this.write();
-      // A final write that fails (disk full) rejects its waiters instead of retrying forever.
+      // One last attempt after a failure, instead of retrying forever: what cannot be written
+      // now was never acknowledged, and its waiters are told so.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      await this.recovering;
+      this.write();
+      await this.recovering;
       await this.whenDurable(this.appended).catch(() => undefined);
       clearTimeout(this.retryTimer);
       clearTimeout(this.timer);
@@ -344,20 +349,31 @@ export class FrameWal {
     return this.closing;
   }
 
-  private newBatch(): OpenBatch {
-    return { storage: this.storage.batch(), frames: [], firstAppendAt: performance.now() };
-  }
-
   private write(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.open;
-    if (this.writing || !batch || batch.frames.length === 0) return;
+    if (this.writing || this.retryTimer || this.recovering || !batch || batch.frames.length === 0) return;
+    if (this.storage.needsReopen) {
+      this.recover();
+      return;
+    }
     this.open = undefined;
     this.writing = true;
     const last = batch.frames[batch.frames.length - 1]!.sequenceId;
-    batch.storage.put(LAST_SEQUENCE_KEY, String(last));
-    batch.storage.write(this.durability === 'sync').then(
+    let written: Promise<void>;
+    try {
+      // Encoded here rather than on append: the encoder writes into one scratch buffer that the
+      // storage batch copies from, so no frame needs a buffer of its own, and a failed batch is
+      // simply encoded again on its retry.
+      const storageBatch = this.storage.batch();
+      for (const frame of batch.frames) storageBatch.put(frameKey(frame.sequenceId), encodeFrameView(frame));
+      storageBatch.put(LAST_SEQUENCE_KEY, String(last));
+      written = storageBatch.write(this.durability === 'sync');
+    } catch (error) {
+      written = Promise.reject(error as Error);
+    }
+    written.then(
       () => this.committedBatch(batch, last),
       (error: Error) => this.failedBatch(batch, error),
     );
@@ -376,18 +392,19 @@ export class FrameWal {
     if (this.open && this.open.frames.length > 0) this.write();
   }
 
+  /**
+   * A failed write (disk full, I/O error) keeps its frames in memory, in front of those that
+   * arrived meanwhile, and is retried with backoff. Before the retry the store is reopened
+   * (write() sees needsReopen): RocksDB may have left a torn record at the end of its log, and a
+   * write appended behind it would be lost at the next start (measured: without the reopen,
+   * acknowledged frames vanished after a full disk).
+   */
   private failedBatch(batch: OpenBatch, error: Error): void {
     this.writing = false;
     this.writeFailures++;
     this.consecutiveFailures++;
-    // Keep the frames: put them back in front of what arrived meanwhile and retry. (A storage
-    // batch cannot be rewritten, so both are encoded again into a fresh one.)
     const frames = this.open ? [...batch.frames, ...this.open.frames] : batch.frames;
-    const retry = this.newBatch();
-    retry.firstAppendAt = batch.firstAppendAt;
-    for (const frame of frames) retry.storage.put(frameKey(frame.sequenceId), encodeFrameView(frame));
-    retry.frames = frames;
-    this.open = retry;
+    this.open = { frames, firstAppendAt: batch.firstAppendAt };
     const now = performance.now();
     if (now - this.lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
       this.lastFailureEventAt = now;
@@ -399,6 +416,7 @@ export class FrameWal {
       });
     }
     if (this.closing) {
+      this.open = undefined;
       this.rejectWaiters(new Error(`The write-ahead log could not write before closing: ${error.message}`));
       return;
     }
@@ -407,6 +425,20 @@ export class FrameWal {
       this.retryTimer = undefined;
       this.write();
     }, delay);
+  }
+
+  private recover(): void {
+    const firstAppendAt = this.open?.firstAppendAt ?? performance.now();
+    this.recovering = this.storage.reopen().then(
+      () => {
+        this.recovering = undefined;
+        this.write();
+      },
+      (error: Error) => {
+        this.recovering = undefined;
+        this.failedBatch({ frames: [], firstAppendAt }, error);
+      },
+    );
   }
 
   private rejectWaiters(error: Error): void {

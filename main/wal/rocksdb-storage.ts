@@ -24,6 +24,10 @@ function asBuffer(value: Uint8Array | string): Buffer | string {
 
 export async function openRocksDbStorage(location: string): Promise<WalStorage> {
   await mkdir(location, { recursive: true });
+  return new RocksDbStorage(await openRocksDb(location), location);
+}
+
+async function openRocksDb(location: string): Promise<RocksDB> {
   const db = rocksdb(location);
   await new Promise<void>((resolve, reject) =>
     db.open(
@@ -43,23 +47,57 @@ export async function openRocksDbStorage(location: string): Promise<WalStorage> 
       }),
     ),
   );
-  return new RocksDbStorage(db, location);
+  return db;
 }
 
 class RocksDbStorage implements WalStorage {
+  private failedWrite = false;
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private reopening: Promise<void> | undefined;
+  /** Open cursors: ended here before the database closes (see close()). */
+  private readonly cursors = new Set<RocksDbCursor>();
+
   constructor(
-    private readonly db: RocksDB,
+    private db: RocksDB,
     readonly location: string,
   ) {}
 
+  get needsReopen(): boolean {
+    return this.failedWrite;
+  }
+
+  /**
+   * Runs writes one after another; a failure marks the store for reopening before the next one.
+   * One at a time, so that no write can be in flight beside a failing one and land behind its
+   * torn log record.
+   */
+  private guardedWrite(write: () => Promise<void>): Promise<void> {
+    const result = this.writeChain.then(async () => {
+      if (this.failedWrite) await this.reopen();
+      try {
+        await write();
+      } catch (error) {
+        this.failedWrite = true;
+        throw error;
+      }
+    });
+    this.writeChain = result.catch(() => undefined);
+    return result;
+  }
+
   batch(): WalStorageBatch {
+    // The binding would write a batch into a closed database handle: refuse it here.
+    if (this.db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
     const batch = this.db.batch();
     return {
       put: (key, value) => void batch.put(key, asBuffer(value)),
       get length() {
         return batch.length;
       },
-      write: (sync) => new Promise<void>((resolve, reject) => batch.write({ sync }, callback(resolve, reject))),
+      write: (sync) =>
+        this.guardedWrite(
+          () => new Promise<void>((resolve, reject) => batch.write({ sync }, callback(resolve, reject))),
+        ),
     };
   }
 
@@ -74,23 +112,29 @@ class RocksDbStorage implements WalStorage {
   }
 
   put(key: string, value: Uint8Array | string, sync: boolean): Promise<void> {
-    return new Promise((resolve, reject) => this.db.put(key, asBuffer(value), { sync }, callback(resolve, reject)));
+    return this.guardedWrite(
+      () => new Promise((resolve, reject) => this.db.put(key, asBuffer(value), { sync }, callback(resolve, reject))),
+    );
   }
 
   del(key: string, sync: boolean): Promise<void> {
-    return new Promise((resolve, reject) => this.db.del(key, { sync }, callback(resolve, reject)));
+    return this.guardedWrite(
+      () => new Promise((resolve, reject) => this.db.del(key, { sync }, callback(resolve, reject))),
+    );
   }
 
   cursor(range: KeyRange & { reverse?: boolean; limit?: number }): StorageCursor {
-    return new RocksDbCursor(
-      this.db.iterator({
-        ...range,
-        limit: range.limit ?? -1,
-        keyAsBuffer: false,
-        valueAsBuffer: true,
-        highWaterMark: MB,
-      }),
-    );
+    if (this.db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
+    const iterator = this.db.iterator({
+      ...range,
+      limit: range.limit ?? -1,
+      keyAsBuffer: false,
+      valueAsBuffer: true,
+      highWaterMark: MB,
+    });
+    const cursor = new RocksDbCursor(iterator, () => this.cursors.delete(cursor));
+    this.cursors.add(cursor);
+    return cursor;
   }
 
   clearRange(range: { gte: string; lt: string }): Promise<void> {
@@ -101,6 +145,19 @@ class RocksDbStorage implements WalStorage {
 
   compactRange(start: string, end: string): Promise<void> {
     return new Promise((resolve, reject) => this.db.compactRange(start, end, callback(resolve, reject)));
+  }
+
+  reopen(): Promise<void> {
+    this.reopening ??= (async () => {
+      try {
+        await this.close();
+        this.db = await openRocksDb(this.location);
+        this.failedWrite = false;
+      } finally {
+        this.reopening = undefined;
+      }
+    })();
+    return this.reopening;
   }
 
   async diskSize(): Promise<number> {
@@ -117,9 +174,12 @@ class RocksDbStorage implements WalStorage {
     return sizes.reduce((sum, size) => sum + size, 0);
   }
 
-  close(): Promise<void> {
-    if (this.db.status !== 'open') return Promise.resolve();
-    return new Promise((resolve, reject) => this.db.close(callback(resolve, reject)));
+  async close(): Promise<void> {
+    // The binding ends open iterators itself when the database closes, but a later end() on
+    // such an iterator never calls back: end them here first, and make later calls fail fast.
+    await Promise.all([...this.cursors].map((cursor) => cursor.close('the write-ahead log was closed or reopened')));
+    if (this.db.status !== 'open') return;
+    await new Promise<void>((resolve, reject) => this.db.close(callback(resolve, reject)));
   }
 }
 
@@ -130,11 +190,17 @@ class RocksDbStorage implements WalStorage {
  */
 class RocksDbCursor implements StorageCursor {
   private finished = false;
+  private closedBecause: string | undefined;
+  private ended: Promise<void> | undefined;
   private ahead: Promise<StorageChunk | undefined> | undefined;
 
-  constructor(private readonly iterator: RocksIterator) {}
+  constructor(
+    private readonly iterator: RocksIterator,
+    private readonly onClose: () => void,
+  ) {}
 
   async next(): Promise<StorageChunk | undefined> {
+    if (this.closedBecause) throw new Error(`Cannot read on: ${this.closedBecause}`);
     const chunk = await (this.ahead ?? this.read());
     this.ahead = this.finished ? undefined : this.read();
     // Nobody may be waiting on a prefetch when the cursor closes; its error surfaces on next().
@@ -161,8 +227,12 @@ class RocksDbCursor implements StorageCursor {
     );
   }
 
-  close(): Promise<void> {
+  close(reason = 'the cursor was closed'): Promise<void> {
+    this.closedBecause ??= reason;
     this.finished = true;
-    return new Promise((resolve, reject) => this.iterator.end(callback(resolve, reject)));
+    this.ended ??= new Promise<void>((resolve, reject) => this.iterator.end(callback(resolve, reject))).finally(
+      this.onClose,
+    );
+    return this.ended;
   }
 }

@@ -89,10 +89,14 @@ describe('WAL crash safety', () => {
         for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
           for (const frame of chunk.frames) {
             expect(frame.sequenceId).toBe(expected);
-            expect(frame.type === 'data' && frame.payload.value?.kind).toEqual({
-              $case: 'doubleValue',
-              value: frame.sequenceId,
-            });
+            if (frame.type === 'data') {
+              expect(frame.payload.value?.kind).toEqual({ $case: 'doubleValue', value: frame.sequenceId });
+            } else {
+              // the writer outruns its disk now and then: the bus reports that as a system event
+              expect(
+                frame.type === 'event' && frame.payload.detail?.$case === 'system' && frame.payload.detail.value.code,
+              ).toBe('bus.backpressure');
+            }
             expected++;
           }
         }

@@ -41,6 +41,15 @@ export interface WalStorage {
   clearRange(range: { gte: string; lt: string }): Promise<void>;
   /** Lets the store reclaim the space of deleted keys in [start, end). */
   compactRange(start: string, end: string): Promise<void>;
+  /**
+   * True after a failed write. A store that failed a write may have left a torn record at the
+   * end of its log, and a record appended behind it would be lost at the next start: it must be
+   * reopened (so that it recovers its log) before it is written again. Its own put/del/batch
+   * writes do that by themselves; a batch cannot be built on a store that needs it.
+   */
+  readonly needsReopen: boolean;
+  /** Closes and opens the store again. Cursors opened before fail and must be opened again. */
+  reopen(): Promise<void>;
   /** Bytes the store occupies on disk. */
   diskSize(): Promise<number>;
   close(): Promise<void>;
