@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { sleep, until } from '../../test/wait.ts';
 import { EventKind, Severity } from '../../proto/generated/frame.ts';
 import type { Frame } from '../frames/frame.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
@@ -21,15 +22,6 @@ afterEach(async () => {
 async function setup(options: { groupCommitMs?: number; walHighWaterMark?: number; hardLimit?: number } = {}) {
   wal = await openTestWal(folder.dir, { groupCommitMs: options.groupCommitMs, groupCommitFrames: 1_000_000 });
   bus = new FrameBus({ wal, walHighWaterMark: options.walHighWaterMark, hardLimit: options.hardLimit });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(2);
-  }
 }
 
 describe('FrameBus', () => {

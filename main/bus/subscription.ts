@@ -65,12 +65,17 @@ abstract class BaseSubscription implements Subscription {
   protected dropped = 0;
   protected handlerErrors = 0;
   private lastErrorReportAt = -Infinity;
+  readonly name: string;
+  protected readonly limit: number;
 
   constructor(
-    readonly name: string,
+    options: { name: string; queueLimit?: number },
     readonly filter: CompiledFilter,
     protected readonly host: SubscriptionHost,
-  ) {}
+  ) {
+    this.name = options.name;
+    this.limit = Math.max(1, options.queueLimit ?? 10_000);
+  }
 
   abstract enqueue(frame: Frame): void;
   abstract metrics(): SubscriptionMetrics;
@@ -101,7 +106,6 @@ abstract class BaseSubscription implements Subscription {
 
 export class LiveSubscription extends BaseSubscription {
   private readonly queue = new FrameQueue();
-  private readonly limit: number;
   private pumping = false;
   full = false;
 
@@ -111,8 +115,7 @@ export class LiveSubscription extends BaseSubscription {
     host: SubscriptionHost,
     private readonly handler: FrameHandler,
   ) {
-    super(options.name, filter, host);
-    this.limit = Math.max(1, options.queueLimit ?? 10_000);
+    super(options, filter, host);
   }
 
   get queued(): number {
@@ -178,7 +181,6 @@ export class CoalescedSubscription extends BaseSubscription {
   private readonly latest = new Map<string, Frame>();
   private readonly others = new FrameQueue();
   private readonly intervalMs: number;
-  private readonly limit: number;
   private lastDeliveryAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private delivering = false;
@@ -189,9 +191,8 @@ export class CoalescedSubscription extends BaseSubscription {
     host: SubscriptionHost,
     private readonly handler: FrameBatchHandler,
   ) {
-    super(options.name, filter, host);
+    super(options, filter, host);
     this.intervalMs = Math.max(1, options.intervalMs ?? 100);
-    this.limit = Math.max(1, options.queueLimit ?? 10_000);
   }
 
   enqueue(frame: Frame): void {

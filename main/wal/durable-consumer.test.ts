@@ -1,32 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { dataBody } from '../../test/frame-fixtures.ts';
+import { useWalFolder } from '../../test/wal-folder.ts';
+import { until } from '../../test/wait.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import type { Frame } from '../frames/frame.ts';
 import type { FrameWal } from './frame-wal.ts';
 
-let folder: Awaited<ReturnType<typeof tempDir>>;
+const folder = useWalFolder();
 let wal: FrameWal | undefined;
-
-beforeEach(async () => {
-  folder = await tempDir();
-});
-afterEach(async () => {
-  await wal?.close();
-  wal = undefined;
-  await folder.remove();
-});
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('durable consumers', () => {
   it('delivers every frame exactly once, in order, to a sink that fails for a while', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     const bus = new FrameBus({ wal });
     let down = true;
     let attempts = 0;
@@ -65,7 +50,7 @@ describe('durable consumers', () => {
   });
 
   it('resumes from its checkpoint after a restart; only the unconfirmed batch is offered again', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     let bus = new FrameBus({ wal });
     for (let i = 0; i < 1000; i++) bus.publish(dataBody('t', i));
     await bus.flush();
@@ -86,7 +71,7 @@ describe('durable consumers', () => {
     await bus.close();
     await wal.close();
 
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     bus = new FrameBus({ wal });
     const secondRun: number[] = [];
     const resumed = await wal.consume(
@@ -106,7 +91,7 @@ describe('durable consumers', () => {
   });
 
   it('delivers only the frame types asked for, and moves past the others', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     const bus = new FrameBus({ wal });
     bus.publish(dataBody('t', 1));
     bus.publishSystemEvent({ code: 'x', severity: 'info', message: 'hello' });
@@ -125,7 +110,7 @@ describe('durable consumers', () => {
   });
 
   it('starts a new consumer at the oldest frame, or at the end with startAt: latest', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     const bus = new FrameBus({ wal });
     for (let i = 0; i < 10; i++) bus.publish(dataBody('t', i));
     await bus.flush();

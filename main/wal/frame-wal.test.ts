@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { dataBody } from '../../test/frame-fixtures.ts';
+import { useWalFolder } from '../../test/wal-folder.ts';
 import { nowNs } from '../frames/frame-clock.ts';
 import type { Frame } from '../frames/frame.ts';
 import { WalClosedError, type FrameWal } from './frame-wal.ts';
 
-let folder: Awaited<ReturnType<typeof tempDir>>;
+const folder = useWalFolder();
 let wal: FrameWal | undefined;
-
-beforeEach(async () => {
-  folder = await tempDir();
-});
-afterEach(async () => {
-  await wal?.close();
-  wal = undefined;
-  await folder.remove();
-});
 
 function frame(sequenceId: number, value = sequenceId): Frame {
   return { ...dataBody(`tag-${sequenceId % 7}`, value), sequenceId, timestamp: nowNs() } as Frame;
@@ -22,7 +14,7 @@ function frame(sequenceId: number, value = sequenceId): Frame {
 
 describe('FrameWal', () => {
   it('acknowledges appended frames once written and reads them back in order', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     expect(wal.lastSequenceId).toBe(0);
     const appended = Array.from({ length: 500 }, (_, i) => frame(i + 1));
     for (const f of appended) wal.append(f);
@@ -37,7 +29,7 @@ describe('FrameWal', () => {
   });
 
   it('writes many frames in few group-commit batches', async () => {
-    wal = await openTestWal(folder.dir, { groupCommitMs: 5, groupCommitFrames: 1000 });
+    wal = await folder.open({ groupCommitMs: 5, groupCommitFrames: 1000 });
     for (let seq = 1; seq <= 20_000; seq++) wal.append(frame(seq));
     await wal.flush();
     const { batchesWritten, committedSequenceId } = wal.metrics();
@@ -46,10 +38,10 @@ describe('FrameWal', () => {
   });
 
   it('continues sequence numbers after a restart and refuses to go back', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     for (let seq = 1; seq <= 100; seq++) wal.append(frame(seq));
     await wal.close();
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     expect(wal.lastSequenceId).toBe(100);
     expect(() => wal!.append(frame(100))).toThrow(/not after the last one/);
     wal.append(frame(101));
@@ -58,25 +50,25 @@ describe('FrameWal', () => {
   });
 
   it('writes everything pending on close, then refuses new frames', async () => {
-    wal = await openTestWal(folder.dir, { groupCommitMs: 60_000, groupCommitFrames: 1_000_000 });
+    wal = await folder.open({ groupCommitMs: 60_000, groupCommitFrames: 1_000_000 });
     for (let seq = 1; seq <= 50; seq++) wal.append(frame(seq));
     const durable = wal.whenDurable(50);
     await wal.close();
     await expect(durable).resolves.toBeUndefined();
     expect(() => wal!.append(frame(51))).toThrow(WalClosedError);
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     expect((await wal.read(0)).frames).toHaveLength(50);
   });
 
   it('acknowledges in async durability mode too', async () => {
-    wal = await openTestWal(folder.dir, { durability: 'async' });
+    wal = await folder.open({ durability: 'async' });
     for (let seq = 1; seq <= 100; seq++) wal.append(frame(seq));
     await wal.flush();
     expect(wal.metrics()).toMatchObject({ durability: 'async', committedSequenceId: 100, pendingFrames: 0 });
   });
 
   it('rejects a wait for a frame that was never appended', async () => {
-    wal = await openTestWal(folder.dir);
+    wal = await folder.open();
     await expect(wal.whenDurable(5)).rejects.toThrow(/never appended/);
   });
 });

@@ -5,6 +5,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { until } from '../../test/wait.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import { frameKey } from '../frames/frame-key.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
@@ -25,14 +26,6 @@ async function writeFrames(count: number): Promise<void> {
   await bus.flush();
   await bus.close();
   await wal.close();
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('WAL corruption', () => {

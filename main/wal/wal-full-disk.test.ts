@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataBody } from '../../test/frame-fixtures.ts';
+import { sleep } from '../../test/wait.ts';
 import { requireExecutable, servicesRequired } from '../../test/services/service-requirement.ts';
 import { BusOverloadedError, FrameBus } from '../bus/frame-bus.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
@@ -21,7 +22,6 @@ if (!isRoot) console.warn('[skip] the full-disk WAL test mounts a tmpfs and need
 const mountCommand = isRoot ? requireExecutable('mount', 'util-linux') : undefined;
 
 let mountPoint: string;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!mountCommand)('WAL on a full disk', () => {
   beforeAll(async () => {

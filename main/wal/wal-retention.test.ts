@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { sleep } from '../../test/wait.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import type { FrameWal } from './frame-wal.ts';
@@ -36,8 +37,6 @@ async function publish(count: number): Promise<void> {
   for (let i = 0; i < count; i++) bus!.publish(dataBody(`tag-${i % 20}`, i));
   await bus!.flush();
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function sequences(): Promise<number[]> {
   return (await wal!.read(0, 1_000_000)).frames.map((f) => f.sequenceId);
