@@ -13,7 +13,7 @@ import { DurableConsumer, type ConsumerOptions, type ConsumerMetrics, type Frame
 import { FrameCursor, type FrameChunk } from './frame-cursor.ts';
 import { CONSUMER_RANGE, consumerKey, consumerName, FRAME_RANGE, LAST_SEQUENCE_KEY } from './wal-keys.ts';
 import { WalRetention, type RetentionOptions, type RetentionReport } from './wal-retention.ts';
-import type { WalStorage } from './wal-storage.ts';
+import type { WalStorage, WalStorageBatch } from './wal-storage.ts';
 
 /**
  * `sync`: a batch is acknowledged once it is on the disk (fsync): survives a power cut.
@@ -67,6 +67,9 @@ export class WalClosedError extends Error {
 interface OpenBatch {
   frames: Frame[];
   firstAppendAt: number;
+  /** The storage batch the first `encoded` frames are already in (none while the store recovers). */
+  storage?: WalStorageBatch;
+  encoded: number;
 }
 
 interface DurableWaiter {
@@ -172,8 +175,10 @@ export class FrameWal {
     if (!(frame.sequenceId > this.appended)) {
       throw new RangeError(`Frame sequence ${frame.sequenceId} is not after the last one (${this.appended})`);
     }
-    const batch = (this.open ??= { frames: [], firstAppendAt: performance.now() });
+    const batch = (this.open ??= { frames: [], firstAppendAt: performance.now(), encoded: 0 });
     batch.frames.push(frame);
+    // Encoded now, so that encoding overlaps the write of the previous batch on RocksDB's thread.
+    if (!this.recovering && !this.storage.needsReopen) this.encodeInto(batch);
     this.appended = frame.sequenceId;
     this.inMeter.add();
     if (this.writing || this.retryTimer || this.recovering) return;
@@ -363,11 +368,7 @@ export class FrameWal {
     const last = batch.frames[batch.frames.length - 1]!.sequenceId;
     let written: Promise<void>;
     try {
-      // Encoded here rather than on append: the encoder writes into one scratch buffer that the
-      // storage batch copies from, so no frame needs a buffer of its own, and a failed batch is
-      // simply encoded again on its retry.
-      const storageBatch = this.storage.batch();
-      for (const frame of batch.frames) storageBatch.put(frameKey(frame.sequenceId), encodeFrameView(frame));
+      const storageBatch = this.encodeInto(batch);
       storageBatch.put(LAST_SEQUENCE_KEY, String(last));
       written = storageBatch.write(this.durability === 'sync');
     } catch (error) {
@@ -377,6 +378,22 @@ export class FrameWal {
       () => this.committedBatch(batch, last),
       (error: Error) => this.failedBatch(batch, error),
     );
+  }
+
+  /**
+   * Puts the batch's frames that are not in its storage batch yet into it. The encoder writes
+   * into one scratch buffer that the storage batch copies from, so no frame needs a buffer of
+   * its own; after a failure the frames are simply encoded again into a fresh batch.
+   */
+  private encodeInto(batch: OpenBatch): WalStorageBatch {
+    const storageBatch = (batch.storage ??= this.storage.batch());
+    const { frames } = batch;
+    for (let i = batch.encoded; i < frames.length; i++) {
+      const frame = frames[i]!;
+      storageBatch.put(frameKey(frame.sequenceId), encodeFrameView(frame));
+    }
+    batch.encoded = frames.length;
+    return storageBatch;
   }
 
   private committedBatch(batch: OpenBatch, last: number): void {
@@ -404,7 +421,7 @@ export class FrameWal {
     this.writeFailures++;
     this.consecutiveFailures++;
     const frames = this.open ? [...batch.frames, ...this.open.frames] : batch.frames;
-    this.open = { frames, firstAppendAt: batch.firstAppendAt };
+    this.open = { frames, firstAppendAt: batch.firstAppendAt, encoded: 0 };
     const now = performance.now();
     if (now - this.lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
       this.lastFailureEventAt = now;
@@ -429,6 +446,8 @@ export class FrameWal {
 
   private recover(): void {
     const firstAppendAt = this.open?.firstAppendAt ?? performance.now();
+    // a storage batch built on the handle that is about to close cannot be written
+    if (this.open) this.open = { frames: this.open.frames, firstAppendAt, encoded: 0 };
     this.recovering = this.storage.reopen().then(
       () => {
         this.recovering = undefined;
@@ -436,7 +455,7 @@ export class FrameWal {
       },
       (error: Error) => {
         this.recovering = undefined;
-        this.failedBatch({ frames: [], firstAppendAt }, error);
+        this.failedBatch({ frames: [], firstAppendAt, encoded: 0 }, error);
       },
     );
   }

@@ -86,18 +86,23 @@ class RocksDbStorage implements WalStorage {
   }
 
   batch(): WalStorageBatch {
-    // The binding would write a batch into a closed database handle: refuse it here.
-    if (this.db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
-    const batch = this.db.batch();
+    // The binding would write a batch into a closed database handle (and crash): a batch is
+    // refused on a closed store, and one built before a reopen is refused at write().
+    const db = this.db;
+    if (db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
+    const batch = db.batch();
     return {
       put: (key, value) => void batch.put(key, asBuffer(value)),
       get length() {
         return batch.length;
       },
       write: (sync) =>
-        this.guardedWrite(
-          () => new Promise<void>((resolve, reject) => batch.write({ sync }, callback(resolve, reject))),
-        ),
+        this.guardedWrite(() => {
+          if (db !== this.db || db.status !== 'open') {
+            return Promise.reject(new Error('The write-ahead log was reopened after this batch was built'));
+          }
+          return new Promise<void>((resolve, reject) => batch.write({ sync }, callback(resolve, reject)));
+        }),
     };
   }
 
