@@ -162,8 +162,16 @@ describe('FrameBus', () => {
       if (handled.length === 0) await new Promise<void>((resolve) => (release = resolve));
       handled.push(frame.sequenceId);
     });
+    const events: Frame[] = [];
+    bus.subscribe({ name: 'events', types: ['event'] }, (f) => void events.push(f));
     for (let i = 0; i < 50; i++) bus.publish(dataBody('t', i));
+    // a hung subscriber must not stop the producers for good
+    expect(bus.congested).toBe(false);
+    await bus.drain();
     await sleep(1);
+    expect(events.map((e) => e.type === 'event' && e.payload.message)).toContainEqual(
+      expect.stringMatching(/"stuck" is more than 20 frames behind: its oldest frames are dropped/),
+    );
     release();
     await until(() => bus.metrics().subscriptions[0]!.queued === 0);
     expect(bus.metrics().subscriptions[0]).toMatchObject({ dropped: 30 });

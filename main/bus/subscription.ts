@@ -107,7 +107,10 @@ abstract class BaseSubscription implements Subscription {
 export class LiveSubscription extends BaseSubscription {
   private readonly queue = new FrameQueue();
   private pumping = false;
-  full = false;
+  private full = false;
+  /** Twice its limit behind: dropping its oldest frames instead of holding producers back. */
+  private shedding = false;
+  private lastShedReportAt = -Infinity;
 
   constructor(
     options: SubscribeOptions,
@@ -124,13 +127,16 @@ export class LiveSubscription extends BaseSubscription {
 
   enqueue(frame: Frame): void {
     this.queue.push(frame);
-    if (this.queue.length >= this.limit && !this.full) {
+    if (this.queue.length >= this.limit && !this.full && !this.shedding) {
       this.full = true;
       this.host.queueFull(this);
     }
     if (this.queue.length > 2 * this.limit) {
+      // A subscriber this far behind (or hung) must not stop data acquisition: it loses its
+      // oldest frames instead, and producers are released.
       this.queue.shift();
       this.dropped++;
+      if (!this.shedding) this.startShedding();
     }
     if (!this.pumping) {
       this.pumping = true;
@@ -151,6 +157,23 @@ export class LiveSubscription extends BaseSubscription {
     }
   }
 
+  private startShedding(): void {
+    this.shedding = true;
+    if (this.full) {
+      this.full = false;
+      this.host.queueDrained(this);
+    }
+    const now = performance.now();
+    if (now - this.lastShedReportAt < 10_000) return;
+    this.lastShedReportAt = now;
+    this.host.report({
+      code: 'bus.subscriber_overflow',
+      severity: 'warning',
+      message: `The frame bus subscriber "${this.name}" is more than ${2 * this.limit} frames behind: its oldest frames are dropped`,
+      details: { subscriber: this.name, dropped: this.dropped },
+    });
+  }
+
   private async pump(): Promise<void> {
     let sinceYield = 0;
     while (this.active && this.queue.length > 0) {
@@ -163,9 +186,12 @@ export class LiveSubscription extends BaseSubscription {
       }
       this.delivered++;
       this.host.delivered(1);
-      if (this.full && this.queue.length <= this.limit / 2) {
-        this.full = false;
-        this.host.queueDrained(this);
+      if ((this.full || this.shedding) && this.queue.length <= this.limit / 2) {
+        this.shedding = false;
+        if (this.full) {
+          this.full = false;
+          this.host.queueDrained(this);
+        }
       }
       // A long burst for a synchronous handler: let I/O (the WAL's writes) in between.
       if (++sinceYield >= YIELD_EVERY) {

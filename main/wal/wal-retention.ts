@@ -59,10 +59,10 @@ export class WalRetention {
 
   start(): void {
     if (this.options.intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.run().catch((error: Error) => console.error('WAL retention failed:', error));
-    }, this.options.intervalMs);
+    const pass = () => void this.run().catch((error: Error) => console.error('WAL retention failed:', error));
+    this.timer = setInterval(pass, this.options.intervalMs);
     this.timer.unref();
+    pass(); // at once too: the size on the system screen, and what expired while the app was off
   }
 
   stop(): void {
