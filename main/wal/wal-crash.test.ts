@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestWal, tempDir } from '../../test/frame-fixtures.ts';
 
-const KILLS = 22;
+const KILLS = 20;
 let bundle: string;
 let folder: Awaited<ReturnType<typeof tempDir>>;
 
