@@ -14,13 +14,16 @@ export interface EnvelopeFields {
   checksum: number;
 }
 
+const int64View = new DataView(new ArrayBuffer(8));
+
 const TAG_SEQUENCE = 0x08;
 const TAG_TIMESTAMP = 0x10;
 const TAG_TYPE = 0x18;
 const TAG_DATA = 0x22;
 const TAG_CHECKSUM = 0x28;
 
-let scratch = Buffer.allocUnsafe(4096);
+/** The encoder's output buffer, grown when a frame does not fit (an object: no TDZ checks). */
+const scratch = { buffer: Buffer.allocUnsafe(4096) };
 
 function writeVarint(buf: Buffer, pos: number, value: number): number {
   // value is a non-negative safe integer; division keeps it exact above 2^32
@@ -33,8 +36,9 @@ function writeVarint(buf: Buffer, pos: number, value: number): number {
 }
 
 function writeVarint64(buf: Buffer, pos: number, value: bigint): number {
-  let lo = Number(value & 0xffff_ffffn);
-  let hi = Number(value >> 32n);
+  int64View.setBigUint64(0, value, true); // modulo 2^64, without BigInt arithmetic
+  let lo = int64View.getUint32(0, true);
+  let hi = int64View.getUint32(4, true);
   while (hi > 0 || lo >= 0x80) {
     buf[pos++] = (lo & 0x7f) | 0x80;
     lo = ((lo >>> 7) | ((hi & 0x7f) << 25)) >>> 0;
@@ -51,8 +55,8 @@ function writeVarint64(buf: Buffer, pos: number, value: bigint): number {
 export function encodeEnvelopeView(fields: EnvelopeFields): Buffer {
   const { sequenceId, timestamp, frameType, data, checksum } = fields;
   const size = 11 + 11 + 6 + 6 + data.length + 6;
-  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
-  const buf = scratch;
+  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.max(size, scratch.buffer.length * 2));
+  const buf = scratch.buffer;
   let pos = 0;
   if (sequenceId !== 0) {
     buf[pos++] = TAG_SEQUENCE;
@@ -60,7 +64,7 @@ export function encodeEnvelopeView(fields: EnvelopeFields): Buffer {
   }
   if (timestamp !== 0n) {
     buf[pos++] = TAG_TIMESTAMP;
-    pos = writeVarint64(buf, pos, BigInt.asUintN(64, timestamp));
+    pos = writeVarint64(buf, pos, timestamp);
   }
   if (frameType !== 0) {
     buf[pos++] = TAG_TYPE;
@@ -84,30 +88,25 @@ export function encodeEnvelope(fields: EnvelopeFields): Buffer {
   return Buffer.from(encodeEnvelopeView(fields));
 }
 
-const int64View = new DataView(new ArrayBuffer(8));
+/** Where a varint ended and its value, as two 32-bit halves (one object, reused: no allocation). */
+const varint = { pos: 0, lo: 0, hi: 0 };
 
-// Varint reader state, module-level so that decoding allocates no closure per frame.
-let input: Uint8Array = new Uint8Array(0);
-let pos = 0;
-let end = 0;
-let lo = 0;
-let hi = 0;
-
-/** Reads a varint of up to 64 bits into lo/hi. */
-function readVarint(): void {
-  lo = 0;
-  hi = 0;
+/** Reads the varint at `pos` into `varint`; throws CorruptFrameError past `end` or beyond 10 bytes. */
+function readVarint(bytes: Uint8Array, pos: number, end: number): void {
+  let lo = 0;
+  let hi = 0;
   for (let shift = 0; shift < 70; shift += 7) {
     if (pos >= end) throw new CorruptFrameError('the envelope ends inside a number');
-    const byte = input[pos++] as number;
+    const byte = bytes[pos++]!;
     if (shift < 28) lo |= (byte & 0x7f) << shift;
     else if (shift === 28) {
       lo |= (byte & 0x0f) << 28;
       hi |= (byte & 0x7f) >> 4;
     } else hi |= (byte & 0x7f) << (shift - 32);
     if (byte < 0x80) {
-      lo >>>= 0;
-      hi >>>= 0;
+      varint.pos = pos;
+      varint.lo = lo >>> 0;
+      varint.hi = hi >>> 0;
       return;
     }
   }
@@ -116,63 +115,81 @@ function readVarint(): void {
 
 /** Parses an envelope; throws CorruptFrameError on bytes that are not a well-formed envelope. */
 export function decodeEnvelope(bytes: Uint8Array): EnvelopeFields {
-  input = bytes;
-  pos = 0;
-  end = bytes.length;
-  const fields: EnvelopeFields = { sequenceId: 0, timestamp: 0n, frameType: 0, data: EMPTY, checksum: 0 };
-  try {
-    while (pos < end) {
-      readVarint();
-      if (hi !== 0) throw new CorruptFrameError('the envelope holds an impossible field tag');
-      const tag = lo;
-      const wireType = tag & 7;
+  const end = bytes.length;
+  let pos = 0;
+  let sequenceId = 0;
+  let timestamp = 0n;
+  let frameType = 0;
+  let data: Uint8Array = EMPTY;
+  let checksum = 0;
+  while (pos < end) {
+    // single-byte tags are the common case: every known field has one
+    let tag = bytes[pos]!;
+    if (tag < 0x80) pos++;
+    else {
+      readVarint(bytes, pos, end);
+      if (varint.hi !== 0) throw new CorruptFrameError('the envelope holds an impossible field tag');
+      tag = varint.lo;
+      pos = varint.pos;
+    }
+    readVarintOrSkip: {
       switch (tag) {
         case TAG_SEQUENCE:
-          readVarint();
-          if (hi >= 0x20_0000) throw new CorruptFrameError('the sequence id exceeds 2^53');
-          fields.sequenceId = hi * 0x1_0000_0000 + lo;
-          continue;
+          readVarint(bytes, pos, end);
+          if (varint.hi >= 0x20_0000) throw new CorruptFrameError('the sequence id exceeds 2^53');
+          sequenceId = varint.hi * 0x1_0000_0000 + varint.lo;
+          break;
         case TAG_TIMESTAMP:
-          readVarint();
+          readVarint(bytes, pos, end);
           // through a DataView: ~4× cheaper than BigInt(hi) << 32n | BigInt(lo)
-          int64View.setUint32(0, lo, true);
-          int64View.setUint32(4, hi, true);
-          fields.timestamp = int64View.getBigUint64(0, true);
-          continue;
+          int64View.setUint32(0, varint.lo, true);
+          int64View.setUint32(4, varint.hi, true);
+          timestamp = int64View.getBigUint64(0, true);
+          break;
         case TAG_TYPE:
-          readVarint();
-          if (hi !== 0) throw new CorruptFrameError('the frame type is out of range');
-          fields.frameType = lo | 0;
-          continue;
+          readVarint(bytes, pos, end);
+          if (varint.hi !== 0) throw new CorruptFrameError('the frame type is out of range');
+          frameType = varint.lo | 0;
+          break;
         case TAG_CHECKSUM:
-          readVarint();
+          readVarint(bytes, pos, end);
           // a 32-bit field: set bits above 32 mean damage (a reader that ignored them would
           // let a flipped bit in the checksum's own encoding through)
-          if (hi !== 0) throw new CorruptFrameError('the checksum is out of range');
-          fields.checksum = lo;
-          continue;
-        case TAG_DATA:
-          readVarint();
-          if (hi !== 0 || pos + lo > end) throw new CorruptFrameError('the payload runs past the end of the envelope');
+          if (varint.hi !== 0) throw new CorruptFrameError('the checksum is out of range');
+          checksum = varint.lo;
+          break;
+        case TAG_DATA: {
+          readVarint(bytes, pos, end);
+          const length = varint.lo;
+          const start = varint.pos;
+          if (varint.hi !== 0 || start + length > end) {
+            throw new CorruptFrameError('the payload runs past the end of the envelope');
+          }
           // a plain view: Buffer#subarray would build a Buffer, measurably slower per frame
-          fields.data = new Uint8Array(bytes.buffer, bytes.byteOffset + pos, lo);
-          pos += lo;
-          continue;
+          data = new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
+          varint.pos = start + length;
+          break;
+        }
+        default:
+          break readVarintOrSkip;
       }
-      // An unknown field (from a newer writer): skip it by wire type.
-      if (wireType === 0) readVarint();
-      else if (wireType === 1) pos += 8;
-      else if (wireType === 5) pos += 4;
-      else if (wireType === 2) {
-        readVarint();
-        pos += lo;
-      } else throw new CorruptFrameError(`the envelope holds an invalid wire type ${wireType}`);
-      if (pos > end) throw new CorruptFrameError('a field runs past the end of the envelope');
+      pos = varint.pos;
+      continue;
     }
-    return fields;
-  } finally {
-    input = EMPTY;
+    // An unknown field (from a newer writer): skip it by wire type.
+    const wireType = tag & 7;
+    if (wireType === 0) {
+      readVarint(bytes, pos, end);
+      pos = varint.pos;
+    } else if (wireType === 1) pos += 8;
+    else if (wireType === 5) pos += 4;
+    else if (wireType === 2) {
+      readVarint(bytes, pos, end);
+      pos = varint.pos + varint.lo;
+    } else throw new CorruptFrameError(`the envelope holds an invalid wire type ${wireType}`);
+    if (pos > end) throw new CorruptFrameError('a field runs past the end of the envelope');
   }
+  return { sequenceId, timestamp, frameType, data, checksum };
 }
 
 const EMPTY = new Uint8Array(0);
