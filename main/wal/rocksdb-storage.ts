@@ -92,10 +92,9 @@ class RocksDbStorage implements WalStorage {
     if (db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
     const batch = db.batch();
     return {
-      put: (key, value) => void batch.put(key, asBuffer(value)),
-      get length() {
-        return batch.length;
-      },
+      // Straight to the binding: the package's put() re-validates key and value on every call,
+      // ~20 % of the cost of a put at a few hundred thousand frames per second.
+      put: (key, value) => binding.batch_put(batch.context, key, asBuffer(value)),
       write: (sync) =>
         this.guardedWrite(() => {
           if (db !== this.db || db.status !== 'open') {

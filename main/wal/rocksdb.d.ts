@@ -31,8 +31,9 @@ declare module 'rocksdb' {
   }
 
   export interface RocksChainedBatch {
+    /** the native batch handle, for rocksdb/binding.js */
+    readonly context: unknown;
     put(key: string, value: Buffer | string): this;
-    readonly length: number;
     write(options: { sync: boolean }, callback: Callback): void;
   }
 
@@ -58,6 +59,8 @@ declare module 'rocksdb' {
 
 declare module 'rocksdb/binding.js' {
   const binding: {
+    /** Copies key and value into the native batch at once. */
+    batch_put(context: unknown, key: string, value: Buffer | string): void;
     /** Reads up to 1000 entries; the array holds them last-first: [..., value1, key1, value0, key0]. */
     iterator_next(
       context: unknown,

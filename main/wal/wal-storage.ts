@@ -12,7 +12,6 @@ export interface KeyRange {
 export interface WalStorageBatch {
   /** Copies key and value into the batch at once: the caller may reuse `value` afterwards. */
   put(key: string, value: Uint8Array | string): void;
-  readonly length: number;
   /** Writes the batch atomically; with `sync`, returns only once it is on stable storage. */
   write(sync: boolean): Promise<void>;
 }
