@@ -197,10 +197,10 @@ async function busLatency(): Promise<{ p50: number; p99: number; rate: number }>
   const wal = await freshWal('sync');
   const bus = new FrameBus({ wal });
   const latencies: number[] = [];
-  let received = 0;
+  // publish times by sequence id, on the monotonic clock (frame timestamps follow the wall clock)
+  const publishedAt = new Float64Array(1 << 20);
   bus.subscribe({ name: 'bench', types: ['data'] }, (f) => {
-    received++;
-    if (received % 10 === 0) latencies.push(Number(nowNs() - f.timestamp) / 1e6);
+    if (f.sequenceId % 10 === 0) latencies.push(performance.now() - publishedAt[f.sequenceId % publishedAt.length]!);
   });
   const start = performance.now();
   let published = 0;
@@ -210,7 +210,10 @@ async function busLatency(): Promise<{ p50: number; p99: number; rate: number }>
     let owed = Math.floor(((performance.now() - start) / 1000) * BUS_RATE) - published;
     while (owed > 0) {
       const burst = Math.min(owed, 200);
-      for (let i = 0; i < burst; i++) bus.publish(bodies[published++ % bodies.length]!);
+      for (let i = 0; i < burst; i++) {
+        const { sequenceId } = bus.publish(bodies[published++ % bodies.length]!);
+        publishedAt[sequenceId % publishedAt.length] = performance.now();
+      }
       owed -= burst;
       if (owed > 0) await tick();
     }

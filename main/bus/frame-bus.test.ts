@@ -191,6 +191,17 @@ describe('FrameBus', () => {
     expect(bus.publish(dataBody('t', 0)).sequenceId).toBe(201);
   });
 
+  it('refuses a frame that cannot be encoded, and carries on', async () => {
+    await setup();
+    const bad = dataBody('t', 1);
+    if (bad.type === 'data') bad.payload.sourceTimestamp = 2n ** 64n; // beyond uint64
+    expect(() => bus.publish(bad)).toThrow(/The data frame cannot be encoded: .*uint64 too large/);
+    const good = bus.publish(dataBody('t', 2));
+    expect(good.sequenceId).toBe(1);
+    await bus.whenDurable(good.sequenceId);
+    expect((await wal.read(0)).frames).toEqual([good]);
+  });
+
   it('refuses to publish after close', async () => {
     await setup();
     await bus.close();

@@ -175,10 +175,20 @@ export class FrameWal {
     if (!(frame.sequenceId > this.appended)) {
       throw new RangeError(`Frame sequence ${frame.sequenceId} is not after the last one (${this.appended})`);
     }
+    let bytes: Buffer;
+    try {
+      // Encoded now: a frame that cannot be encoded is refused here instead of failing its batch
+      // forever, and encoding overlaps the write of the previous batch on RocksDB's thread.
+      bytes = encodeFrameView(frame);
+    } catch (error) {
+      throw new RangeError(`The ${frame.type} frame cannot be encoded: ${(error as Error).message}`, { cause: error });
+    }
     const batch = (this.open ??= { frames: [], firstAppendAt: performance.now(), encoded: 0 });
+    if (batch.encoded === batch.frames.length && !this.recovering && !this.storage.needsReopen) {
+      (batch.storage ??= this.storage.batch()).put(frameKey(frame.sequenceId), bytes);
+      batch.encoded++;
+    }
     batch.frames.push(frame);
-    // Encoded now, so that encoding overlaps the write of the previous batch on RocksDB's thread.
-    if (!this.recovering && !this.storage.needsReopen) this.encodeInto(batch);
     this.appended = frame.sequenceId;
     this.inMeter.add();
     if (this.writing || this.retryTimer || this.recovering) return;

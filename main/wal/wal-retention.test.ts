@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
 import { sleep } from '../../test/wait.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
+import { nowNs, nsToMs } from '../frames/frame-clock.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import type { FrameWal } from './frame-wal.ts';
 
@@ -47,12 +48,13 @@ describe('WAL retention', () => {
     await open();
     await publish(100);
     await sleep(10);
-    const boundary = Date.now();
+    // on the frames' own clock (Date.now() can drift from it by more than a few ms on a VM)
+    const boundary = nsToMs(nowNs());
     await sleep(10);
     await publish(100);
     expect(await wal!.applyRetention()).toMatchObject({ deletedFrames: 0 });
 
-    clockOffset = boundary + 24 * HOUR - Date.now(); // "now" is 24 h after the boundary
+    clockOffset = boundary + 24 * HOUR - Date.now(); // wal.now() is 24 h after the boundary
     const report = await wal!.applyRetention();
     expect(report).toMatchObject({ deletedFrames: 100, droppedFrames: 0, firstSequenceId: 101 });
     expect(await sequences()).toEqual(Array.from({ length: 100 }, (_, i) => i + 101));
