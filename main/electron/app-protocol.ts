@@ -8,7 +8,11 @@ import { findRendererFile } from '../renderer-serving/renderer-files.ts';
 import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';
 
-/** Must run before the app is ready: privileges can only be granted then. */
+/**
+ * Must run before the app is ready: privileges can only be granted then. Standard and secure give
+ * the pages an origin, fetch and a code cache; corsEnabled, bypassCSP and service workers are
+ * deliberately left off, so nothing outside the app can read app:// and the CSP always applies.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     {
