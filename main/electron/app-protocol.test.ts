@@ -1,31 +1,27 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetFakeElectron, state } from '../../test/fake-electron.ts';
+import { writeRendererFixture, type RendererFixture } from '../../test/renderer-fixture.ts';
 import { CONTENT_SECURITY_POLICY } from '../renderer-serving/security-headers.ts';
 import { appProtocolHandler, registerAppScheme, serveAppProtocol } from './app-protocol.ts';
 
 vi.mock('electron', () => import('../../test/fake-electron.ts'));
 
-let parent: string;
-let rendererDir: string;
+let fixture: RendererFixture;
 let handle: (request: Request) => Promise<Response>;
 
 beforeAll(async () => {
-  parent = await mkdtemp(path.join(os.tmpdir(), 'gw-app-protocol-'));
-  rendererDir = path.join(parent, 'renderer');
-  await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
-  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Gateway</title>');
-  await writeFile(path.join(rendererDir, 'assets', 'index-9f8e.js'), 'export {};');
-  await writeFile(path.join(rendererDir, 'assets', 'index-9f8e.css'), 'body{}');
-  await writeFile(path.join(parent, 'package.json'), '{"secret": true}');
-  handle = appProtocolHandler(rendererDir);
+  fixture = await writeRendererFixture(
+    {
+      'index.html': '<!doctype html><title>Gateway</title>',
+      'assets/index-9f8e.js': 'export {};',
+      'assets/index-9f8e.css': 'body{}',
+    },
+    { 'package.json': '{"secret": true}' },
+  );
+  handle = appProtocolHandler(fixture.rendererDir);
 });
 
-afterAll(async () => {
-  await rm(parent, { recursive: true, force: true });
-});
+afterAll(() => fixture.remove());
 
 beforeEach(() => resetFakeElectron());
 
@@ -38,7 +34,7 @@ describe('registerAppScheme', () => {
   });
 
   it('serves the renderer folder under app://', async () => {
-    serveAppProtocol(rendererDir);
+    serveAppProtocol(fixture.rendererDir);
     const handler = state.protocolHandlers.get('app');
     const response = await handler?.(new Request('app://renderer/index.html'));
     expect(response?.status).toBe(200);

@@ -1,26 +1,25 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRendererFixture, type RendererFixture } from '../../test/renderer-fixture.ts';
 import { contentTypeOf, findRendererFile } from './renderer-files.ts';
 
+let fixture: RendererFixture;
 let parent: string;
 let root: string;
 
 beforeAll(async () => {
-  parent = await mkdtemp(path.join(os.tmpdir(), 'gw-renderer-files-'));
-  root = path.join(parent, 'renderer');
-  await mkdir(path.join(root, 'assets'), { recursive: true });
-  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>x</title>');
-  await writeFile(path.join(root, 'assets', 'index-1a2b.js'), 'console.log(1)');
-  await writeFile(path.join(root, 'assets', 'pglite.wasm'), Buffer.from([0, 97, 115, 109]));
-  // A file next to the root that no request may reach.
-  await writeFile(path.join(parent, 'secret.txt'), 'secret');
+  fixture = await writeRendererFixture(
+    {
+      'index.html': '<!doctype html><title>x</title>',
+      'assets/index-1a2b.js': 'console.log(1)',
+      'assets/pglite.wasm': new Uint8Array([0, 97, 115, 109]),
+    },
+    { 'secret.txt': 'secret' },
+  );
+  ({ parent, rendererDir: root } = fixture);
 });
 
-afterAll(async () => {
-  await rm(parent, { recursive: true, force: true });
-});
+afterAll(() => fixture.remove());
 
 describe('findRendererFile', () => {
   it('finds built files with their MIME type and caching', async () => {

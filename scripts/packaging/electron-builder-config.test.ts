@@ -49,6 +49,7 @@ describe('electron-builder.yml', () => {
     // A per-user install needs no administrator on a locked-down plant laptop.
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, deleteAppDataOnUninstall: false });
     expect(config.publish).toBeNull();
+    expect(config.appImage?.artifactName).toBe('Gateway-Workstation-${version}.${ext}');
   });
 
   it('sets every fuse the hardening needs', () => {
