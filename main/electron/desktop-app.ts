@@ -284,6 +284,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
   // ── The window ────────────────────────────────────────────────────────────────────────────
   const saved = await readWindowState(windowStateFile);
   if (saved.problem) log.warn({ problem: saved.problem }, 'saved window state ignored');
+  if (shutdown.started) return;
   const primary = screen.getPrimaryDisplay();
   const workAreas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
   const placement = placeWindow(saved.state, workAreas, MIN_WINDOW_SIZE);
@@ -310,9 +311,13 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
   });
   window.on('session-end', () => void shutDown('Windows session end'));
   watchRenderer(window.webContents, window);
-  await window.loadURL(source.entryUrl).catch((error: unknown) => {
-    log.error({ err: error, url: source.entryUrl }, 'the window could not load the UI');
-  });
+  await loadUi(window);
+
+  function loadUi(owner: BrowserWindow): Promise<void> {
+    return owner.loadURL(source.entryUrl).catch((error: unknown) => {
+      log.error({ err: error, url: source.entryUrl }, 'the window could not load the UI');
+    });
+  }
 
   function watchRenderer(contents: WebContents, owner: BrowserWindow): void {
     const budget = createRestartBudget(RENDERER_RESTARTS.max, RENDERER_RESTARTS.windowMs);
@@ -322,7 +327,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
       const action = rendererGoneAction(details.reason, budget.take(now));
       log.error({ reason: details.reason, exitCode: details.exitCode, action }, 'the window renderer is gone');
       if (action === 'reload') {
-        void owner.loadURL(source.entryUrl);
+        void loadUi(owner);
       } else if (action === 'ask-user') {
         void dialog
           .showMessageBox(owner, {
@@ -334,7 +339,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
             noLink: true,
           })
           .then(({ response }) => {
-            if (response === 0 && !owner.isDestroyed()) void owner.loadURL(source.entryUrl);
+            if (response === 0 && !owner.isDestroyed()) void loadUi(owner);
             else app.quit();
           });
       }
