@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../gateway/create-gateway.ts';
+import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { staticFileHandler } from './static-files.ts';
 
 export interface HttpServerOptions {
@@ -16,30 +17,6 @@ export interface RunningHttpServer {
   url: string;
   close(): Promise<void>;
 }
-
-// The renderer needs its own scripts, styles (MUI injects <style> tags) and data: images; it
-// talks to the gateway over same-origin HTTP and WebSocket only.
-export const HEADLESS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "media-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': HEADLESS_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 export async function startHttpServer(gateway: Gateway, options: HttpServerOptions): Promise<RunningHttpServer> {
   const serveStatic = staticFileHandler(options.rendererDir);

@@ -1,38 +1,42 @@
 // `npm run serve`: the same gateway as the desktop app, headless, with the web UI on
-// http://127.0.0.1:8480 by default. Ctrl-C (SIGINT) or SIGTERM shut it down cleanly.
+// http://127.0.0.1:8480 by default. Ctrl-C (SIGINT) or SIGTERM shut it down cleanly, in the same
+// order as the desktop app (lifecycle/shutdown-sequence.ts); the log goes to the data folder's
+// logs/ as it does there.
 import { appPath } from '../config/app-root.ts';
+import { dataFolders } from '../config/data-folders.ts';
 import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
+import { createShutdownSequence, type ShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
+import { openLog, parseLogLevel, type OpenLog } from '../logging/logger.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { parseServeArgs, SERVE_HELP, type ServeOptions } from './serve-options.ts';
 
-let gateway: Gateway | undefined;
-let server: RunningHttpServer | undefined;
-let shuttingDown = false;
+let log: OpenLog | undefined;
+let shutdown: ShutdownSequence | undefined;
+let gatewayStarting: Promise<Gateway | undefined> = Promise.resolve(undefined);
+let serverStarting: Promise<RunningHttpServer | undefined> = Promise.resolve(undefined);
+let signalled = false;
 
-async function stopEverything(): Promise<void> {
-  await server?.close();
-  await gateway?.stop();
+async function stopAndExit(reason: string, exitCode: number): Promise<never> {
+  const outcome = await shutdown?.run(reason);
+  await log?.close();
+  if (outcome && outcome.failed.length > 0) {
+    console.error(`Stopped with errors (${outcome.failed.join(', ')}); see ${log?.file}`);
+    process.exit(1);
+  }
+  console.log('Stopped cleanly.');
+  process.exit(exitCode);
 }
 
 // Installed before anything starts, so that a Ctrl-C during start-up also shuts down cleanly
 // (without a listener Node would die at once, mid-write).
 function onSignal(signal: NodeJS.Signals): void {
-  if (shuttingDown) {
+  if (signalled) {
     console.log(`Received ${signal} again: exiting now.`);
     process.exit(1);
   }
-  shuttingDown = true;
+  signalled = true;
   console.log(`Received ${signal}: shutting down…`);
-  stopEverything().then(
-    () => {
-      console.log('Stopped cleanly.');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error('Shutdown failed:', error);
-      process.exit(1);
-    },
-  );
+  void stopAndExit(signal, 0);
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -50,9 +54,27 @@ async function main(): Promise<void> {
     process.exit(0);
   }
 
-  gateway = await createGateway({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
-  if (shuttingDown) return;
-  server = await startHttpServer(gateway, {
+  log = await openLog({
+    folder: dataFolders(options.dataDir).logs,
+    level: parseLogLevel(process.env.GATEWAY_LOG_LEVEL),
+  });
+  const { logger } = log;
+  shutdown = createShutdownSequence({
+    stepTimeoutMs: 20_000,
+    log: logger,
+    steps: [
+      { name: 'close the HTTP server', run: async () => (await serverStarting)?.close() },
+      // Waits for a gateway still starting, so a Ctrl-C during start-up cannot leave it open.
+      { name: 'stop the gateway', run: async () => (await gatewayStarting)?.stop() },
+    ],
+  });
+  logger.info({ dataDir: options.dataDir, host: options.host, port: options.port }, 'starting headless');
+
+  const starting = createGateway({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  gatewayStarting = starting;
+  const gateway = await starting;
+  if (shutdown.started) return;
+  const serving = startHttpServer(gateway, {
     host: options.host,
     port: options.port,
     rendererDir: appPath('out', 'renderer'),
@@ -61,13 +83,19 @@ async function main(): Promise<void> {
       ? new Error(`Port ${options.port} on ${options.host} is already in use; pick another with --port`)
       : error;
   });
-  if (shuttingDown) return;
+  serverStarting = serving;
+  const server = await serving;
+  if (shutdown.started) return;
+  logger.info({ url: server.url, database: gateway.database.description }, 'serving');
   console.log(`Gateway Workstation is serving on ${server.url}`);
   console.log(`Data folder: ${gateway.folders.root} (${gateway.database.description})`);
+  console.log(`Log: ${log.file}`);
 }
 
 main().catch(async (error: unknown) => {
   console.error(`Gateway Workstation could not start: ${(error as Error).message}`);
-  await stopEverything().catch(() => undefined);
-  process.exit(1);
+  log?.logger.fatal({ err: error }, 'could not start');
+  gatewayStarting = gatewayStarting.catch(() => undefined);
+  serverStarting = serverStarting.catch(() => undefined);
+  await stopAndExit('could not start', 1);
 });
