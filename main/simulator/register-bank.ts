@@ -2,7 +2,7 @@
 // that touches an address outside them answers "illegal data address", like a real device).
 import type { TagDataType } from '../../common/enums.ts';
 import type { ModbusTable, ModbusTagAddress } from '../drivers/modbus/modbus-address.ts';
-import { decodeRegisters, encodeRegisters, integerRange } from '../drivers/modbus/register-codec.ts';
+import { bytesOfRegisters, decodeRegisters, encodeRegisters, integerRange } from '../drivers/modbus/register-codec.ts';
 import type { DriverValue } from '../drivers/driver-contract.ts';
 
 const SIZE = 65536;
@@ -59,12 +59,7 @@ export class RegisterBank {
       return this.bits[address.table][address.offset] === 1;
     }
     const words = this.registers[address.table].subarray(address.offset, address.offset + address.count);
-    const bytes = new Uint8Array(words.length * 2);
-    words.forEach((word, i) => {
-      bytes[i * 2] = word >> 8;
-      bytes[i * 2 + 1] = word & 0xff;
-    });
-    return decodeRegisters(bytes, 0, address, dataType);
+    return decodeRegisters(bytesOfRegisters([...words]), 0, address, dataType);
   }
 }
 

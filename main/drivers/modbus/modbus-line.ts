@@ -1,8 +1,7 @@
 // A Modbus line: one serial port or one TCP connection, shared by every device (slave / unit id)
 // behind it. It carries exactly one transaction at a time, in arrival order, keeps the silent gap
 // the line needs between transactions, fails waiting requests at once when the port or socket
-// closes, and reports the raw frames it sends and receives to traffic listeners (the
-// commissioning log). The framing and the protocol checks are modbus-serial's.
+// closes, and can report the raw frames of a transaction (the commissioning traffic log). The framing and the protocol checks are modbus-serial's.
 import type ModbusRTU from 'modbus-serial';
 import { LineClosedError } from './modbus-errors.ts';
 
@@ -31,6 +30,8 @@ export interface TransactOptions {
   timeoutMs: number;
   /** extra silence the addressed device needs after this transaction */
   gapAfterMs?: number;
+  /** receives the raw frames of this transaction (the commissioning traffic log) */
+  trace?: (record: TrafficRecord) => void;
 }
 
 type Settle = (error: Error) => void;
@@ -46,8 +47,7 @@ export abstract class ModbusLine {
   private tail: Promise<unknown> = Promise.resolve();
   private failPending: Settle | undefined;
   private quietUntil = 0;
-  private readonly trafficListeners = new Set<(record: TrafficRecord) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+  private tracing: ((record: TrafficRecord) => void) | undefined;
 
   /** Creates and opens a modbus-serial client on the transport; rejects with a DriverError. */
   protected abstract openClient(): Promise<ModbusRTU>;
@@ -93,23 +93,11 @@ export abstract class ModbusLine {
   private detach(reason: string): void {
     this.client = undefined;
     this.failPending?.(new LineClosedError(`${this.description}: ${reason}`));
-    for (const listener of this.closeListeners) listener(reason);
   }
 
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
-  onTraffic(listener: (record: TrafficRecord) => void): () => void {
-    this.trafficListeners.add(listener);
-    return () => this.trafficListeners.delete(listener);
-  }
-
+  /** The transport saw bytes go out or come in; passed on when the transaction is traced. */
   protected traffic(direction: 'tx' | 'rx', bytes: Uint8Array): void {
-    if (this.trafficListeners.size === 0) return;
-    const record = { direction, bytes: Uint8Array.from(bytes), at: Date.now() };
-    for (const listener of this.trafficListeners) listener(record);
+    this.tracing?.({ direction, bytes: Uint8Array.from(bytes), at: Date.now() });
   }
 
   /** Queues one request; it goes on the line when every earlier one has finished. */
@@ -126,6 +114,7 @@ export abstract class ModbusLine {
     const client = this.client;
     if (!client) throw new LineClosedError(`${this.description} is not open`);
     client.setTimeout(options.timeoutMs);
+    this.tracing = options.trace;
     try {
       return await new Promise<ModbusResponse>((resolve, reject) => {
         this.failPending = reject;
@@ -133,6 +122,7 @@ export abstract class ModbusLine {
       });
     } finally {
       this.failPending = undefined;
+      this.tracing = undefined;
       this.quietUntil = performance.now() + Math.max(this.minimumGapMs(), options.gapAfterMs ?? 0);
     }
   }

@@ -188,7 +188,8 @@ export function needsReadModifyWrite(address: ModbusTagAddress, dataType: TagDat
   return (dataType === 'Boolean' && address.bit !== undefined) || dataType === 'Int8' || dataType === 'UInt8';
 }
 
-function wordsOf(bytes: Uint8Array): number[] {
+/** Register bytes (2 per register, high byte first) to register values. */
+export function wordsOf(bytes: Uint8Array): number[] {
   const words: number[] = [];
   for (let i = 0; i < bytes.length; i += 2) words.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
   return words;
