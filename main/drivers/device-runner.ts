@@ -257,13 +257,18 @@ export class DeviceRunner {
         this.demotion++;
       } else if (this.failures >= settings.maxRetries) {
         this.demotion = 1;
+        log.info(`'${device.name}' demoted after ${this.failures} unanswered scans`);
+      }
+      if (this.demotion > 0) {
         const first = failures[0] as { message: string; reason: QualityReason };
         const garbled =
           first.reason === QualityReason.QUALITY_REASON_CRC_ERROR ||
           first.reason === QualityReason.QUALITY_REASON_MALFORMED_RESPONSE;
-        const reason = `${first.message}; ${this.failures} scans in a row failed, so it is polled less often until it answers`;
-        log.info(`'${device.name}' demoted: ${first.message}`);
-        status.change(device.id, garbled ? 'Error' : 'Offline', reason);
+        status.change(
+          device.id,
+          garbled ? 'Error' : 'Offline',
+          `${first.message}; it is polled less often until it answers`,
+        );
       }
     }
     this.publish(this.frames.build(outcome.readings));

@@ -42,7 +42,11 @@ for (const backend of databaseBackends()) {
           {
             unitId: 1,
             points: [
-              { address: '40001:CDAB', dataType: 'Float', waveform: { kind: 'sine', amplitude: 5, offset: 60, periodMs: 2000 } },
+              {
+                address: '40001:CDAB',
+                dataType: 'Float',
+                waveform: { kind: 'sine', amplitude: 5, offset: 60, periodMs: 2000 },
+              },
               { address: '40003', dataType: 'Int16', waveform: { kind: 'fixed', value: 12345 } },
               { address: '40004', dataType: 'UInt16', waveform: { kind: 'fixed', value: 500 } },
               { address: '40005', dataType: 'Int16', waveform: { kind: 'fixed', value: 20 } },
@@ -64,22 +68,59 @@ for (const backend of databaseBackends()) {
         retryInterval: 100,
         maxRetryInterval: 400,
       });
-      devices.boiler = await repos.devices.create({ name: 'Boiler', protocol: 'ModbusTcp', endpoint, config: { modbus: { unitId: 1 } } });
-      devices.absent = await repos.devices.create({ name: 'Absent', protocol: 'ModbusTcp', endpoint, config: { modbus: { unitId: 9 } } });
+      devices.boiler = await repos.devices.create({
+        name: 'Boiler',
+        protocol: 'ModbusTcp',
+        endpoint,
+        config: { modbus: { unitId: 1 } },
+      });
+      devices.absent = await repos.devices.create({
+        name: 'Absent',
+        protocol: 'ModbusTcp',
+        endpoint,
+        config: { modbus: { unitId: 9 } },
+      });
       devices.broken = await repos.devices.create({
         name: 'Broken',
         protocol: 'ModbusTcp',
         endpoint,
         config: { modbus: { unitId: 1, baudRate: 9600 } },
       });
-      devices.disabled = await repos.devices.create({ name: 'Disabled', protocol: 'ModbusTcp', endpoint, enabled: false });
-      devices.maintenance = await repos.devices.create({ name: 'Maintenance', protocol: 'ModbusTcp', endpoint, status: 'Maintenance' });
+      devices.disabled = await repos.devices.create({
+        name: 'Disabled',
+        protocol: 'ModbusTcp',
+        endpoint,
+        enabled: false,
+      });
+      devices.maintenance = await repos.devices.create({
+        name: 'Maintenance',
+        protocol: 'ModbusTcp',
+        endpoint,
+        status: 'Maintenance',
+      });
       const boiler = devices.boiler.id;
       const rows = await repos.tags.createMany([
         { deviceId: boiler, name: 'temperature', address: '40001:CDAB', dataType: 'Float', unit: '°C' },
         { deviceId: boiler, name: 'pressure', address: '40003', dataType: 'Int16', scaling: 0.01, maxValue: 100 },
-        { deviceId: boiler, name: 'flow', address: '40004', dataType: 'UInt16', scaling: 0.1, tagOffset: -10, deadband: 0.5, scanRate: 50 },
-        { deviceId: boiler, name: 'setpoint', address: '40005', dataType: 'Int16', accessType: 'ReadWrite', minValue: 0, maxValue: 90 },
+        {
+          deviceId: boiler,
+          name: 'flow',
+          address: '40004',
+          dataType: 'UInt16',
+          scaling: 0.1,
+          tagOffset: -10,
+          deadband: 0.5,
+          scanRate: 50,
+        },
+        {
+          deviceId: boiler,
+          name: 'setpoint',
+          address: '40005',
+          dataType: 'Int16',
+          accessType: 'ReadWrite',
+          minValue: 0,
+          maxValue: 90,
+        },
         { deviceId: boiler, name: 'counter', address: '40006', dataType: 'UInt16', accessType: 'Read' },
         { deviceId: boiler, name: 'running', address: '00001', dataType: 'Boolean', accessType: 'ReadWrite' },
         { deviceId: boiler, name: 'command', address: '40005', dataType: 'Int16', accessType: 'Write' },
@@ -88,7 +129,13 @@ for (const backend of databaseBackends()) {
       ]);
       for (const row of rows) tags[row.deviceId === boiler ? row.name : `absent.${row.name}`] = row;
       pool = new ModbusLinePool();
-      manager = new DriverManager({ repos, sink, factories: modbusDriverFactories(pool), log: quietLog, lastSeenRefreshMs: 100 });
+      manager = new DriverManager({
+        repos,
+        sink,
+        factories: modbusDriverFactories(pool),
+        log: quietLog,
+        lastSeenRefreshMs: 100,
+      });
       await manager.start();
     });
 
@@ -112,7 +159,11 @@ for (const backend of databaseBackends()) {
     });
 
     it('publishes engineering values with quality', async () => {
-      await sink.until(() => ['temperature', 'pressure', 'flow', 'setpoint', 'counter', 'running'].every((n) => sink.latest(tags[n]!.id)), 'first values');
+      await sink.until(
+        () =>
+          ['temperature', 'pressure', 'flow', 'setpoint', 'counter', 'running'].every((n) => sink.latest(tags[n]!.id)),
+        'first values',
+      );
       const temperature = sink.latest(tags.temperature!.id);
       expect(temperature).toMatchObject({ deviceId: devices.boiler!.id, quality: Quality.QUALITY_GOOD });
       expect(valueOf(temperature)).toBeGreaterThanOrEqual(55);
@@ -148,7 +199,8 @@ for (const backend of databaseBackends()) {
 
     it('keeps devices.status and last_seen current, and demotes a device that does not answer', async () => {
       await sink.until(
-        () => sink.events.some((e) => e.detail?.$case === 'deviceStatus' && e.detail.value.deviceId === devices.absent!.id),
+        () =>
+          sink.events.some((e) => e.detail?.$case === 'deviceStatus' && e.detail.value.deviceId === devices.absent!.id),
         'the absent device to be reported',
       );
       const statusOf = async (device: Device) => (await repos.devices.get(device.id))!;
@@ -156,20 +208,31 @@ for (const backend of databaseBackends()) {
       expect((await statusOf(devices.boiler!)).lastSeen?.getTime()).toBeGreaterThan(Date.now() - 10_000);
       await expect.poll(async () => (await statusOf(devices.absent!)).status).toBe('Offline');
       const absentEvent = sink.events.find(
-        (e) => e.detail?.$case === 'deviceStatus' && e.detail.value.deviceId === devices.absent!.id && e.detail.value.status === 'Offline',
+        (e) =>
+          e.detail?.$case === 'deviceStatus' &&
+          e.detail.value.deviceId === devices.absent!.id &&
+          e.detail.value.status === 'Offline',
       );
       expect(absentEvent?.message).toMatch(
-        /^Device 'Absent' is Offline: 'Absent' \(unit 9 on 127\.0\.0\.1:\d+\), holding registers 40001: the device answered exception 11 \(Gateway target device failed to respond\); 2 scans in a row failed, so it is polled less often until it answers$/,
+        /^Device 'Absent' is Offline: 'Absent' \(unit 9 on 127\.0\.0\.1:\d+\), holding registers 40001: the device answered exception 11 \(Gateway target device failed to respond\); it is polled less often until it answers$/,
       );
       expect(sink.latest(tags['absent.value']!.id)).toMatchObject({ quality: Quality.QUALITY_BAD, errorCode: 11 });
-      expect(manager.devices().find((d) => d.deviceId === devices.absent!.id)).toMatchObject({ demoted: true, status: 'Offline' });
+      expect(manager.devices().find((d) => d.deviceId === devices.absent!.id)).toMatchObject({
+        demoted: true,
+        status: 'Offline',
+      });
       // a configuration error is an Error status naming the field
       await expect.poll(async () => (await statusOf(devices.broken!)).status).toBe('Error');
       const broken = manager.devices().find((d) => d.deviceId === devices.broken!.id);
       expect(broken).toMatchObject({ state: 'failed' });
       expect(broken?.reason).toMatch(/^config\.modbus\.baudRate: is not a Modbus setting/);
       // disabled and maintenance devices are left alone
-      expect(manager.devices().map((d) => d.name).sort()).toEqual(['Absent', 'Boiler', 'Broken']);
+      expect(
+        manager
+          .devices()
+          .map((d) => d.name)
+          .sort(),
+      ).toEqual(['Absent', 'Boiler', 'Broken']);
       expect((await statusOf(devices.maintenance!)).status).toBe('Maintenance');
     });
 
@@ -199,7 +262,10 @@ for (const backend of databaseBackends()) {
       expect(refusals.map((ack) => [ack.success, ack.error])).toEqual([
         [false, "'counter' is read-only (its access is Read)"],
         [false, "95 is outside the range of 'setpoint' (0 … 90)"],
-        [false, 'device 00000000-0000-4000-8000-000000000000 is not polled by this gateway (unknown, disabled or in maintenance)'],
+        [
+          false,
+          'device 00000000-0000-4000-8000-000000000000 is not polled by this gateway (unknown, disabled or in maintenance)',
+        ],
         [false, `tag ${tags['absent.value']!.id} is not an enabled tag of device 'Boiler'`],
       ]);
       expect(simulator.slave(1).bank.registers['holding-register'][4]).toBe(7); // refused writes changed nothing

@@ -107,7 +107,10 @@ describe('RTU wire-timing model', () => {
   beforeAll(async () => {
     pty = await startPtyPair();
     if (pty) {
-      simulator = await startModbusSimulator({ rtu: { path: pty.slave, wireTiming: timing }, slaves: [{ unitId: 1, everything: true }] });
+      simulator = await startModbusSimulator({
+        rtu: { path: pty.slave, wireTiming: timing },
+        slaves: [{ unitId: 1, everything: true }],
+      });
     }
   });
   afterAll(async () => {

@@ -19,7 +19,8 @@ export function mbpoll(binary: string, args: string[]): Promise<MbpollResult> {
   return new Promise((resolve) => {
     execFile(binary, ['-1', ...args], { timeout: 10_000 }, (error, stdout, stderr) => {
       const values: Record<number, string> = {};
-      for (const match of stdout.matchAll(/^\[(\d+)\]:\s+(.+)$/gm)) values[Number(match[1])] = (match[2] as string).trim();
+      for (const match of stdout.matchAll(/^\[(\d+)\]:\s+(.+)$/gm))
+        values[Number(match[1])] = (match[2] as string).trim();
       const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
       resolve({ values, output: `${stdout}\n${stderr}`, code });
     });

@@ -22,8 +22,18 @@ const target = {
 const address = z.number().int().min(0).max(65535);
 
 export const oneShotRequestSchema = z.discriminatedUnion('functionCode', [
-  z.strictObject({ ...target, functionCode: z.union([z.literal(1), z.literal(2)]), address, count: z.number().int().min(1).max(2000) }),
-  z.strictObject({ ...target, functionCode: z.union([z.literal(3), z.literal(4)]), address, count: z.number().int().min(1).max(125) }),
+  z.strictObject({
+    ...target,
+    functionCode: z.union([z.literal(1), z.literal(2)]),
+    address,
+    count: z.number().int().min(1).max(2000),
+  }),
+  z.strictObject({
+    ...target,
+    functionCode: z.union([z.literal(3), z.literal(4)]),
+    address,
+    count: z.number().int().min(1).max(125),
+  }),
   z.strictObject({ ...target, functionCode: z.literal(5), address, value: z.boolean() }),
   z.strictObject({ ...target, functionCode: z.literal(6), address, value: z.number().int().min(0).max(0xffff) }),
   z.strictObject({ ...target, functionCode: z.literal(15), address, values: z.array(z.boolean()).min(1).max(1968) }),
@@ -46,15 +56,23 @@ export interface TrafficEntry {
 
 export type OneShotResult =
   | { ok: true; registers?: number[]; bits?: boolean[]; traffic: TrafficEntry[]; elapsedMs: number }
-  | { ok: false; error: string; reason?: QualityReason; exceptionCode?: number; traffic: TrafficEntry[]; elapsedMs: number };
+  | {
+      ok: false;
+      error: string;
+      reason?: QualityReason;
+      exceptionCode?: number;
+      traffic: TrafficEntry[];
+      elapsedMs: number;
+    };
 
+/** Bad input: `message` starts with the field it is about ("count: …"). */
 export class OneShotRequestError extends Error {
   override readonly name = 'OneShotRequestError';
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super(message);
   }
 }
 
@@ -85,7 +103,8 @@ export class ModbusCommissioning {
     const parsed = oneShotRequestSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-      throw new OneShotRequestError(issue.path.join('.') || 'request', issue.message);
+      const field = issue.path.join('.') || 'request';
+      throw new OneShotRequestError(field, `${field}: ${issue.message}`);
     }
     const request = parsed.data;
     let settings;
@@ -98,7 +117,10 @@ export class ModbusCommissioning {
     const unitId = settings.options.unitId;
     const count = 'count' in request ? request.count : 'values' in request ? request.values.length : 1;
     if (request.address + count > 65536) {
-      throw new OneShotRequestError('count', `${count} values from address ${request.address} run past the last address (65535)`);
+      throw new OneShotRequestError(
+        'count',
+        `count: ${count} values from address ${request.address} run past the last address (65535)`,
+      );
     }
     const modbusRequest = { ...pick(request), unitId } as ModbusRequest;
     const traffic: TrafficEntry[] = [];
@@ -122,7 +144,10 @@ export class ModbusCommissioning {
       if (error instanceof DriverError) return { ok: false, error: error.message, traffic, elapsedMs: elapsed() };
       const table = TABLE_OF[request.functionCode] as ModbusTable;
       const range = `${formatModbusAddress(table, request.address)}${count > 1 ? `…${formatModbusAddress(table, request.address + count - 1)}` : ''}`;
-      const failure = classifyModbusError(error, `unit ${unitId} on ${line.description}, FC${request.functionCode} ${range}`);
+      const failure = classifyModbusError(
+        error,
+        `unit ${unitId} on ${line.description}, FC${request.functionCode} ${range}`,
+      );
       return {
         ok: false,
         error: failure.message,
@@ -141,4 +166,3 @@ function pick(request: z.output<typeof oneShotRequestSchema>): Omit<ModbusReques
   const { protocol: _p, endpoint: _e, modbus: _m, timeoutMs: _t, ...rest } = request;
   return rest as Omit<ModbusRequest, 'unitId'>;
 }
-
