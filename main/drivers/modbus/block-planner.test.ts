@@ -4,19 +4,23 @@ import type { ModbusTable } from './modbus-address.ts';
 
 const LIMITS: PlannerLimits = { maxRegisters: 125, maxBits: 2000, maxGapRegisters: 4, maxGapBits: 16 };
 
-function item(key: string, offset: number, count = 1, table: ModbusTable = 'holding-register'): PlanItem<string> {
-  return { key, table, offset, count };
+interface Named extends PlanItem {
+  name: string;
 }
 
-function shape(blocks: ReturnType<typeof planReads<string>>) {
-  return blocks.map((block) => [block.functionCode, block.start, block.count, block.items.map((i) => i.key)]);
+function item(name: string, offset: number, count = 1, table: ModbusTable = 'holding-register'): Named {
+  return { name, table, offset, count };
+}
+
+function shape(blocks: ReturnType<typeof planReads<Named>>) {
+  return blocks.map((block) => [block.functionCode, block.start, block.count, block.items.map((i) => i.name)]);
 }
 
 describe('block planner', () => {
   it('merges adjacent tags and small gaps into one read, in address order', () => {
     const blocks = planReads([item('c', 6, 2), item('a', 0), item('b', 1, 2), item('d', 12)], LIMITS);
     expect(shape(blocks)).toEqual([[3, 0, 13, ['a', 'b', 'c', 'd']]]);
-    expect(blocks[0]?.items.map((i) => i.index)).toEqual([0, 1, 6, 12]);
+    expect(blocks[0]?.items.map((i) => i.offset - blocks[0]!.start)).toEqual([0, 1, 6, 12]);
   });
 
   it('starts a new read when the gap is larger than allowed', () => {

@@ -24,8 +24,8 @@ export interface PlannerLimits {
   maxGapBits: number;
 }
 
-export interface PlanItem<K> {
-  key: K;
+/** What the planner needs of a tag; callers plan their own objects that have these fields. */
+export interface PlanItem {
   table: ModbusTable;
   offset: number;
   count: number;
@@ -33,17 +33,13 @@ export interface PlanItem<K> {
   isolated?: boolean;
 }
 
-export interface PlannedItem<K> extends PlanItem<K> {
-  /** the item's first register/bit within the block */
-  index: number;
-}
-
-export interface ReadBlock<K> {
+export interface ReadBlock<T extends PlanItem> {
   table: ModbusTable;
   functionCode: 1 | 2 | 3 | 4;
   start: number;
   count: number;
-  items: PlannedItem<K>[];
+  /** in address order; an item's first register is at `item.offset - block.start` */
+  items: T[];
 }
 
 /**
@@ -70,9 +66,39 @@ function crossesBarrier(barriers: ReadonlyArray<readonly [number, number]> | und
   return false;
 }
 
-export function planReads<K>(items: ReadonlyArray<PlanItem<K>>, limits: PlannerLimits, barriers: Barriers = {}) {
-  const blocks: ReadBlock<K>[] = [];
-  const byTable = new Map<ModbusTable, PlanItem<K>[]>();
+function isSorted(list: ReadonlyArray<PlanItem>): boolean {
+  for (let i = 1; i < list.length; i++) {
+    const previous = list[i - 1] as PlanItem;
+    const item = list[i] as PlanItem;
+    if (item.offset < previous.offset || (item.offset === previous.offset && item.count > previous.count)) return false;
+  }
+  return true;
+}
+
+const INDEX_BITS = 2 ** 20;
+
+/**
+ * Address order, longer tags first at the same address. A numeric sort of packed keys
+ * (offset, count, position) is several times faster than a comparator sort on 10,000 tags.
+ */
+function sortByAddress<T extends PlanItem>(list: readonly T[]): T[] {
+  if (list.length >= INDEX_BITS) {
+    return [...list].sort((a, b) => a.offset - b.offset || b.count - a.count);
+  }
+  const keys = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as T;
+    keys[i] = (item.offset * 4096 + (4095 - Math.min(item.count, 4095))) * INDEX_BITS + i;
+  }
+  keys.sort();
+  const sorted = new Array<T>(list.length);
+  for (let i = 0; i < keys.length; i++) sorted[i] = list[(keys[i] as number) % INDEX_BITS] as T;
+  return sorted;
+}
+
+export function planReads<T extends PlanItem>(items: readonly T[], limits: PlannerLimits, barriers: Barriers = {}) {
+  const blocks: ReadBlock<T>[] = [];
+  const byTable = new Map<ModbusTable, T[]>();
   for (const item of items) {
     let list = byTable.get(item.table);
     if (!list) byTable.set(item.table, (list = []));
@@ -81,7 +107,7 @@ export function planReads<K>(items: ReadonlyArray<PlanItem<K>>, limits: PlannerL
   for (const table of TABLES) {
     const list = byTable.get(table);
     if (!list) continue;
-    list.sort((a, b) => a.offset - b.offset || b.count - a.count);
+    const sorted = isSorted(list) ? list : sortByAddress(list);
     const bits = isBitTable(table);
     const max = Math.min(
       bits ? limits.maxBits : limits.maxRegisters,
@@ -89,7 +115,7 @@ export function planReads<K>(items: ReadonlyArray<PlanItem<K>>, limits: PlannerL
     );
     const maxGap = bits ? limits.maxGapBits : limits.maxGapRegisters;
     const tableBarriers = barriers[table];
-    let open: { start: number; end: number; items: PlanItem<K>[]; isolated: boolean } | undefined;
+    let open: { start: number; end: number; items: T[]; isolated: boolean } | undefined;
     const close = () => {
       if (!open) return;
       const start = open.start;
@@ -98,11 +124,11 @@ export function planReads<K>(items: ReadonlyArray<PlanItem<K>>, limits: PlannerL
         functionCode: READ_FUNCTION[table],
         start,
         count: open.end - start,
-        items: open.items.map((item) => ({ ...item, index: item.offset - start })),
+        items: open.items,
       });
       open = undefined;
     };
-    for (const item of list) {
+    for (const item of sorted) {
       const end = item.offset + item.count;
       if (item.count > max) {
         throw new RangeError(`a tag of ${item.count} ${bits ? 'bits' : 'registers'} exceeds this device's ${max}`);

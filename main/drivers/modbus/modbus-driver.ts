@@ -79,7 +79,8 @@ const TABLE_NAMES: Record<ModbusTable, string> = {
   'holding-register': 'holding registers',
 };
 
-interface TagPlan {
+/** A tag as the planner and the decoder see it. */
+interface TagPlan extends PlanItem {
   tag: DriverTag;
   address: ModbusTagAddress;
 }
@@ -108,7 +109,6 @@ export class ModbusDriver implements Driver {
   private driverSettings: DriverSettings | undefined;
   private line: ModbusLine | undefined;
   private readonly groups = new Map<string, GroupPlan>();
-  private readonly plans = new Map<string, TagPlan>();
   private readonly barriers: Barriers = {};
   private readonly isolated = new Set<string>();
 
@@ -129,14 +129,12 @@ export class ModbusDriver implements Driver {
     this.driverSettings = settings;
     this.settings = parseModbusDeviceSettings(this.protocol, device.endpoint, device.config);
     this.groups.clear();
-    this.plans.clear();
     for (const group of groups) {
       const plan: GroupPlan = { tags: [], invalid: [], blocks: [] };
       for (const tag of group.tags) {
         const parsed = this.parseTag(tag);
         if ('address' in parsed) {
           plan.tags.push(parsed);
-          this.plans.set(tag.id, parsed);
         } else {
           plan.invalid.push(parsed.reading);
         }
@@ -157,7 +155,7 @@ export class ModbusDriver implements Driver {
           `the tag needs ${address.count} registers but '${this.device?.name}' reads at most ${limit} at once (config.modbus.maxRegistersPerRead)`,
         );
       }
-      return { tag, address };
+      return { tag, address, table: address.table, offset: address.offset, count: address.count, isolated: false };
     } catch (error) {
       if (!(error instanceof ModbusAddressError)) throw error;
       return {
@@ -180,15 +178,9 @@ export class ModbusDriver implements Driver {
 
   private replan(group: GroupPlan): void {
     const options = this.options();
-    const items: PlanItem<TagPlan>[] = group.tags.map((plan) => ({
-      key: plan,
-      table: plan.address.table,
-      offset: plan.address.offset,
-      count: plan.address.count,
-      isolated: this.isolated.has(plan.tag.id),
-    }));
+    for (const plan of group.tags) plan.isolated = this.isolated.has(plan.tag.id);
     group.blocks = planReads(
-      items,
+      group.tags,
       {
         maxRegisters: options.maxRegistersPerRead,
         maxBits: options.maxBitsPerRead,
@@ -270,11 +262,7 @@ export class ModbusDriver implements Driver {
    * address" the items are split in two and each half read on its own, down to single tags, and
    * what was learned is kept for the next plan. Resolves true when one request read them all.
    */
-  private async readItems(
-    table: ModbusTable,
-    items: ReadonlyArray<PlanItem<TagPlan>>,
-    state: ScanState,
-  ): Promise<boolean> {
+  private async readItems(table: ModbusTable, items: ReadonlyArray<TagPlan>, state: ScanState): Promise<boolean> {
     if (state.stop) {
       this.fail(items, state.stop, state);
       return false;
@@ -289,7 +277,7 @@ export class ModbusDriver implements Driver {
     if (result.ok) {
       state.answered = true;
       const at = nowNs();
-      for (const item of items) state.readings.push(this.decode(item.key, result.response, item.offset - start, at));
+      for (const item of items) state.readings.push(this.decode(item, result.response, item.offset - start, at));
       return true;
     }
     const { failure } = result;
@@ -297,7 +285,7 @@ export class ModbusDriver implements Driver {
     if (failure.code === ILLEGAL_DATA_ADDRESS) {
       const split = splitPoint(items);
       if (split === undefined) {
-        for (const item of items) this.isolated.add(item.key.tag.id);
+        for (const item of items) this.isolated.add(item.tag.id);
         state.learned ||= items.some((item) => !item.isolated);
         this.fail(items, failure, state);
         return false;
@@ -322,10 +310,10 @@ export class ModbusDriver implements Driver {
     return false;
   }
 
-  private fail(items: ReadonlyArray<PlanItem<TagPlan>>, failure: ModbusFailure, state: ScanState): void {
+  private fail(items: ReadonlyArray<TagPlan>, failure: ModbusFailure, state: ScanState): void {
     for (const item of items) {
       state.readings.push({
-        tagId: item.key.tag.id,
+        tagId: item.tag.id,
         ok: false,
         quality: Quality.QUALITY_BAD,
         reason: failure.reason,
@@ -354,7 +342,7 @@ export class ModbusDriver implements Driver {
   }
 
   async write(tag: DriverTag, raw: DriverValue): Promise<WriteOutcome> {
-    const parsed = this.plans.get(tag.id) ?? this.parseTag(tag);
+    const parsed = this.parseTag(tag);
     if (!('address' in parsed)) {
       return { ok: false, message: (parsed.reading as { message: string }).message, ...configError() };
     }
@@ -440,13 +428,13 @@ function failed(failure: ModbusFailure): WriteOutcome {
  * Where to cut sorted items in two halves without separating items that share registers; the
  * cut nearest the middle, or undefined when the items cannot be separated.
  */
-function splitPoint(items: ReadonlyArray<PlanItem<TagPlan>>): number | undefined {
+function splitPoint(items: ReadonlyArray<TagPlan>): number | undefined {
   let best: number | undefined;
   let reach = -1;
   for (let i = 1; i < items.length; i++) {
-    const previous = items[i - 1] as PlanItem<TagPlan>;
+    const previous = items[i - 1] as TagPlan;
     reach = Math.max(reach, previous.offset + previous.count);
-    if ((items[i] as PlanItem<TagPlan>).offset >= reach) {
+    if ((items[i] as TagPlan).offset >= reach) {
       if (best === undefined || Math.abs(i - items.length / 2) < Math.abs(best - items.length / 2)) best = i;
     }
   }
