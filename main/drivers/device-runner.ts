@@ -130,6 +130,11 @@ export class DeviceRunner {
     this.state = 'stopped';
   }
 
+  /** Why one of this device's tags is not good, in words; undefined when it is good or unknown. */
+  tagProblem(tagId: string): string | undefined {
+    return this.frames.problemOf(tagId);
+  }
+
   runtime(): DeviceRuntime {
     return {
       deviceId: this.deps.device.id,

@@ -184,6 +184,10 @@ for (const backend of databaseBackends()) {
         quality: Quality.QUALITY_BAD,
         qualityReason: QualityReason.QUALITY_REASON_CONFIG_ERROR,
       });
+      expect(manager.tagProblem(devices.boiler!.id, tags.typo!.id)).toMatch(
+        /^tag 'typo', address '4OOO1': "4OOO1" is not a Modbus address/,
+      );
+      expect(manager.tagProblem(devices.boiler!.id, tags.temperature!.id)).toBeUndefined();
       expect(Math.max(...sink.batches)).toBeLessThanOrEqual(2); // batch_size
     });
 
@@ -284,8 +288,16 @@ for (const backend of databaseBackends()) {
       const frames = sink.data.length;
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(sink.data.length).toBe(frames);
-      await manager.start(); // and it starts again
+      // configuration changed while stopped is picked up at the next start (reload does both)
+      const added = await repos.tags.create({
+        deviceId: devices.boiler!.id,
+        name: 'added',
+        address: '40006',
+        dataType: 'UInt16',
+      });
+      await manager.reload();
       await expect.poll(async () => (await repos.devices.get(devices.boiler!.id))?.status).toBe('Online');
+      await sink.until(() => sink.latest(added.id)?.quality === Quality.QUALITY_GOOD, 'the added tag');
     });
   });
 }

@@ -242,6 +242,11 @@ export class DriverManager {
     return ack;
   }
 
+  /** Why a tag's last value was not good, in words (a DataFrame carries only the reason code). */
+  tagProblem(deviceId: string, tagId: string): string | undefined {
+    return this.runners.get(deviceId)?.tagProblem(tagId);
+  }
+
   /** What every polled device is doing now (for the API's status views). */
   devices(): DeviceRuntimeStatus[] {
     return [...this.runners.values()].map((runner) => {

@@ -57,8 +57,8 @@ export class TagFrames {
     return frames;
   }
 
-  /** The last problem reported for a tag, as a sentence (for the status API). */
-  lastMessage(tagId: string): string | undefined {
+  /** Why a tag is not good, in words (empty when it is), for the status views. */
+  problemOf(tagId: string): string | undefined {
     return this.published.get(tagId)?.message || undefined;
   }
 

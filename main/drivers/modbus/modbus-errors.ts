@@ -1,7 +1,8 @@
 // What went wrong with one Modbus request, as a quality reason and a sentence. modbus-serial
 // reports failures as plain Errors: a TransactionTimedOutError (errno ETIMEDOUT), "CRC error",
 // "Data length error, expected N got M", "Unexpected data error, expected address/code …", an
-// Error with `modbusCode` for an exception answer, and PortNotOpenError ("Port Not Open").
+// Error with `modbusCode` for an exception answer, and PortNotOpenError ("Port Not Open"). Our
+// lines add RequestTimeoutError and LineClosedError.
 import { QualityReason } from '../../../proto/generated/frame.ts';
 
 /** Exception codes of the Modbus Application Protocol v1.1b3, §7. */
@@ -35,6 +36,15 @@ export interface ModbusFailure {
   connectionLost: boolean;
 }
 
+/** No answer within the request's timeout. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+  readonly errno = 'ETIMEDOUT';
+  constructor() {
+    super('Timed out');
+  }
+}
+
 /** Raised by a line whose port or socket closed while requests were waiting. */
 export class LineClosedError extends Error {
   override readonly name = 'LineClosedError';
@@ -59,7 +69,7 @@ export function classifyModbusError(error: unknown, target: string): ModbusFailu
       connectionLost: false,
     };
   }
-  if (e?.name === 'TransactionTimedOutError' || e?.errno === 'ETIMEDOUT') {
+  if (error instanceof RequestTimeoutError || e?.name === 'TransactionTimedOutError' || e?.errno === 'ETIMEDOUT') {
     return {
       reason: QualityReason.QUALITY_REASON_TIMEOUT,
       code: 0,

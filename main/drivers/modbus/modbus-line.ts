@@ -3,7 +3,7 @@
 // the line needs between transactions, fails waiting requests at once when the port or socket
 // closes, and can report the raw frames of a transaction (the commissioning traffic log). The framing and the protocol checks are modbus-serial's.
 import type ModbusRTU from 'modbus-serial';
-import { LineClosedError } from './modbus-errors.ts';
+import { LineClosedError, RequestTimeoutError } from './modbus-errors.ts';
 
 export type ModbusRequest =
   | { functionCode: 1 | 2 | 3 | 4; unitId: number; address: number; count: number }
@@ -113,14 +113,20 @@ export abstract class ModbusLine {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const client = this.client;
     if (!client) throw new LineClosedError(`${this.description} is not open`);
-    client.setTimeout(options.timeoutMs);
+    // Our own timeout decides, one event-loop turn late (setImmediate runs after pending I/O):
+    // on a busy machine an answer that arrived in time must win over a timer that fired late.
+    // modbus-serial's own timer only cleans up after it.
+    client.setTimeout(options.timeoutMs + 1000);
     this.tracing = options.trace;
+    let timer: NodeJS.Timeout | undefined;
     try {
       return await new Promise<ModbusResponse>((resolve, reject) => {
         this.failPending = reject;
+        timer = setTimeout(() => setImmediate(() => reject(new RequestTimeoutError())), options.timeoutMs);
         send(client, request, (error, response) => (error ? reject(error) : resolve(response)));
       });
     } finally {
+      clearTimeout(timer);
       this.failPending = undefined;
       this.tracing = undefined;
       this.quietUntil = performance.now() + Math.max(this.minimumGapMs(), options.gapAfterMs ?? 0);
