@@ -5,18 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/database-backends.ts';
 import { CollectingFrameSink } from '../../test/collecting-frame-sink.ts';
+import { startTestDrivers, type TestDrivers } from '../../test/driver-manager-harness.ts';
 import { EventKind, Quality, QualityReason, type DataFrame } from '../../proto/generated/frame.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Device } from '../db/repositories/devices-repository.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import type { Tag } from '../db/repositories/tags-repository.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../simulator/modbus-simulator.ts';
-import { DriverManager } from './driver-manager.ts';
-import type { DriverLog } from './driver-log.ts';
-import { ModbusLinePool } from './modbus/modbus-line-pool.ts';
-import { modbusDriverFactories } from './modbus/modbus-driver-factories.ts';
-
-const quietLog: DriverLog = { info: () => undefined, warn: () => undefined };
+import type { DriverManager } from './driver-manager.ts';
 
 function valueOf(frame: DataFrame | undefined): unknown {
   return frame?.value?.kind?.value;
@@ -28,7 +24,7 @@ for (const backend of databaseBackends()) {
     let repos: Repositories;
     let simulator: ModbusSimulator;
     let manager: DriverManager;
-    let pool: ModbusLinePool;
+    let drivers: TestDrivers;
     const sink = new CollectingFrameSink();
     const tags: Record<string, Tag> = {};
     const devices: Record<string, Device> = {};
@@ -128,20 +124,12 @@ for (const backend of databaseBackends()) {
         { deviceId: devices.absent.id, name: 'value', address: '40001', dataType: 'Int16' },
       ]);
       for (const row of rows) tags[row.deviceId === boiler ? row.name : `absent.${row.name}`] = row;
-      pool = new ModbusLinePool();
-      manager = new DriverManager({
-        repos,
-        sink,
-        factories: modbusDriverFactories(pool),
-        log: quietLog,
-        lastSeenRefreshMs: 100,
-      });
-      await manager.start();
+      drivers = await startTestDrivers(repos, sink);
+      manager = drivers.manager;
     });
 
     afterAll(async () => {
-      await manager.stop();
-      await pool.closeAll();
+      await drivers.stop();
       await simulator.stop();
       await handle.close();
     });

@@ -1,7 +1,7 @@
 // The protocol-neutral half of the tag codec: a driver's raw value → the engineering value of a
 // DataFrame (value = raw * scaling + tag_offset, min/max → Uncertain, deadband), and an engineering
 // value from a write → the raw value the driver encodes. Every driver shares it.
-import type { TagDataType } from '../../common/enums.ts';
+import { TAG_DATA_TYPES, type TagDataType } from '../../common/enums.ts';
 import type { DriverValue } from '../drivers/driver-contract.ts';
 import { Quality, QualityReason, type Value } from '../../proto/generated/frame.ts';
 
@@ -30,17 +30,8 @@ export class WriteValueError extends Error {
   override readonly name = 'WriteValueError';
 }
 
-const UNSIGNED: ReadonlySet<TagDataType> = new Set(['UInt8', 'UInt16', 'UInt32', 'UInt64']);
-const INTEGER: ReadonlySet<TagDataType> = new Set([
-  'Int8',
-  'UInt8',
-  'Int16',
-  'UInt16',
-  'Int32',
-  'UInt32',
-  'Int64',
-  'UInt64',
-]);
+const INTEGER: ReadonlySet<TagDataType> = new Set(TAG_DATA_TYPES.filter((type) => type.includes('Int')));
+const UNSIGNED: ReadonlySet<TagDataType> = new Set(TAG_DATA_TYPES.filter((type) => type.startsWith('UInt')));
 
 function isScaled(tag: EngineeringTag): boolean {
   return (tag.scaling ?? 1) !== 1 || (tag.tagOffset ?? 0) !== 0;

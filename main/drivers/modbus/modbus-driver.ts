@@ -2,7 +2,7 @@
 // addresses, plans each scan group into block reads, decodes the answers with the register codec,
 // learns which addresses answer "illegal data address" and plans around them, and writes with
 // FC05/06/15/16. The line it uses is shared with the other devices on the same port or endpoint.
-import type { TagDataType } from '../../../common/enums.ts';
+import { TAG_DATA_TYPES, type TagDataType } from '../../../common/enums.ts';
 import { Quality, QualityReason } from '../../../proto/generated/frame.ts';
 import {
   DriverError,
@@ -33,21 +33,8 @@ import type { ModbusLinePool } from './modbus-line-pool.ts';
 import type { ModbusLine, ModbusRequest, ModbusResponse } from './modbus-line.ts';
 import { decodeRegisters, encodeRegisters, needsReadModifyWrite, TagEncodeError } from './register-codec.ts';
 
-export const MODBUS_DATA_TYPES: readonly TagDataType[] = [
-  'Boolean',
-  'Int8',
-  'UInt8',
-  'Int16',
-  'UInt16',
-  'Int32',
-  'UInt32',
-  'Int64',
-  'UInt64',
-  'Float',
-  'Double',
-  'String',
-  'ByteArray',
-];
+/** Every tag data type of the seed but DateTime, which has no Modbus encoding. */
+export const MODBUS_DATA_TYPES: readonly TagDataType[] = TAG_DATA_TYPES.filter((type) => type !== 'DateTime');
 
 export function modbusCapabilities(protocol: 'ModbusTcp' | 'ModbusRtu'): DriverCapabilities {
   return {

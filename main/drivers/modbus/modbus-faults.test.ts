@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
 import { databaseBackends } from '../../../test/database-backends.ts';
+import { startTestDrivers } from '../../../test/driver-manager-harness.ts';
 import { freePort } from '../../../test/services/free-port.ts';
 import { startPymodbusSlave, type PymodbusSlave } from '../../../test/services/pymodbus-slave.ts';
 import { runningAsRoot } from '../../../test/services/run-as-service-user.ts';
@@ -21,9 +22,7 @@ import { repositories, type Repositories } from '../../db/repositories/repositor
 import type { Tag } from '../../db/repositories/tags-repository.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../../simulator/modbus-simulator.ts';
 import { DriverError } from '../driver-contract.ts';
-import { DriverManager } from '../driver-manager.ts';
-import type { DriverLog } from '../driver-log.ts';
-import { modbusDriverFactories } from './modbus-driver-factories.ts';
+import type { DriverManager } from '../driver-manager.ts';
 import { ModbusDriver } from './modbus-driver.ts';
 import { ModbusLinePool } from './modbus-line-pool.ts';
 import { SerialLine } from './serial-line.ts';
@@ -31,14 +30,12 @@ import { listSerialPorts } from './serial-port-list.ts';
 import { loadSerialPort } from './serial-port-module.ts';
 
 const pglite = databaseBackends()[0]!;
-const quietLog: DriverLog = { info: () => undefined, warn: () => undefined };
 const RTU_LINE = { baudRate: 19200, parity: 'none' };
 
 interface Plant {
   handle: DatabaseHandle;
   repos: Repositories;
   sink: CollectingFrameSink;
-  pool: ModbusLinePool;
   manager: DriverManager;
   stop(): Promise<void>;
 }
@@ -63,24 +60,14 @@ async function plant(setup: (repos: Repositories) => Promise<void>, retryInterva
   });
   await setup(repos);
   const sink = new CollectingFrameSink();
-  const pool = new ModbusLinePool();
-  const manager = new DriverManager({
-    repos,
-    sink,
-    factories: modbusDriverFactories(pool),
-    log: quietLog,
-    lastSeenRefreshMs: 100,
-  });
-  await manager.start();
+  const drivers = await startTestDrivers(repos, sink);
   return {
     handle,
     repos,
     sink,
-    pool,
-    manager,
+    manager: drivers.manager,
     async stop() {
-      await manager.stop();
-      await pool.closeAll();
+      await drivers.stop();
       await handle.close();
     },
   };
