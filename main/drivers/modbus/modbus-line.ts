@@ -115,8 +115,9 @@ export abstract class ModbusLine {
     if (!client) throw new LineClosedError(`${this.description} is not open`);
     // Our own timeout decides, one event-loop turn late (setImmediate runs after pending I/O):
     // on a busy machine an answer that arrived in time must win over a timer that fired late.
-    // modbus-serial's own timer only cleans up after it.
-    client.setTimeout(options.timeoutMs + 1000);
+    // modbus-serial's own timer is switched off (0); a late answer then finds its transaction
+    // already settled and is dropped.
+    client.setTimeout(0);
     this.tracing = options.trace;
     let timer: NodeJS.Timeout | undefined;
     try {
