@@ -4,12 +4,24 @@ import { dataFolders, type DataFolders } from '../config/data-folders.ts';
 import { parseGatewayConfig, type GatewayConfig } from '../config/gateway-config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
+import { DriverManager } from '../drivers/driver-manager.ts';
+import type { FrameSink } from '../drivers/frame-sink.ts';
+import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
+import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
+import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 
 export interface Gateway {
   config: GatewayConfig;
   folders: DataFolders;
   database: DatabaseHandle;
   repos: Repositories;
+  /** One-off Modbus reads and writes and their traffic log, on the drivers' lines. */
+  commissioning: ModbusCommissioning;
+  /**
+   * Starts the field drivers, publishing into `sink` (the frame bus); CommandFrames go to the
+   * returned manager's handleCommand(). Once only: a second call returns the same manager.
+   */
+  startDrivers(sink: FrameSink): Promise<DriverManager>;
   /** Stops everything in dependency order; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -18,14 +30,32 @@ export async function createGateway(input: GatewayConfig): Promise<Gateway> {
   const config = parseGatewayConfig(input);
   const folders = dataFolders(config.dataDir);
   const database = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite });
+  const repos = repositories(database.db);
+  // Drivers: every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
+  // commissioning tools through one pool.
+  const modbusLines = new ModbusLinePool();
+  let drivers: Promise<DriverManager> | undefined;
   let stopping: Promise<void> | undefined;
   return {
     config,
     folders,
     database,
-    repos: repositories(database.db),
+    repos,
+    commissioning: new ModbusCommissioning(modbusLines),
+    startDrivers(sink) {
+      drivers ??= (async () => {
+        const manager = new DriverManager({ repos, sink, factories: modbusDriverFactories(modbusLines) });
+        await manager.start();
+        return manager;
+      })();
+      return drivers;
+    },
     stop() {
-      stopping ??= database.close();
+      stopping ??= (async () => {
+        await (await drivers?.catch(() => undefined))?.stop();
+        await modbusLines.closeAll();
+        await database.close();
+      })();
       return stopping;
     },
   };

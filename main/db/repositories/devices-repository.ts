@@ -48,8 +48,11 @@ export class DevicesRepository {
     if (deleted.length === 0) throw new RecordNotFoundError('device', id);
   }
 
-  /** The seed's update_device_status(): sets status and last_seen, raises for an unknown device. */
-  async setStatus(id: string, status: DeviceStatus, lastSeen: Date = new Date()): Promise<void> {
+  /**
+   * The seed's update_device_status(): sets status and last_seen, raises for an unknown device.
+   * A null lastSeen records a device that has never answered.
+   */
+  async setStatus(id: string, status: DeviceStatus, lastSeen: Date | null = new Date()): Promise<void> {
     try {
       await this.db.execute(sql`SELECT update_device_status(${id}::uuid, ${status}::device_status, ${lastSeen})`);
     } catch (error) {
