@@ -12,11 +12,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, FakeEvent, powerMonitor, resetFakeElectron, state, app } from '../../test/fake-electron.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
-import { dataFolders } from '../config/data-folders.ts';
 import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
 import { LOG_FILE_NAME } from '../logging/logger.ts';
 import { RELAUNCH_FLAG } from './crash-policy.ts';
-import { startDesktopApp, WINDOW_STATE_FILE, type DesktopAppOptions } from './desktop-app.ts';
+import { startDesktopApp, WINDOW_STATE_FILE, type DesktopAppOptions, type ShellGateway } from './desktop-app.ts';
 
 vi.mock('electron', () => import('../../test/fake-electron.ts'));
 
@@ -57,19 +56,16 @@ async function dataFolderWithDatabase(): Promise<string> {
   return folder;
 }
 
-/** For the wiring tests: the Gateway interface with no database behind it. */
-async function gatewayWithoutStores(config: GatewayConfig): Promise<Gateway> {
+/** For the wiring tests: what the shell needs of a gateway, with no database behind it. */
+async function gatewayWithoutStores(): Promise<ShellGateway> {
   return {
-    config,
-    folders: dataFolders(config.dataDir),
     database: { kind: 'pglite', description: 'no database (shell wiring test)' } as Gateway['database'],
-    repos: {} as Gateway['repos'],
     stop: async () => undefined,
   };
 }
 
 interface Launched {
-  gateways: Gateway[];
+  gateways: ShellGateway[];
   processEvents: EventEmitter;
   window: FakeBrowserWindow | undefined;
   dataDir: string;
@@ -78,14 +74,14 @@ interface Launched {
 /** Starts the desktop app on a data folder, recording gateway and API shutdown in state.timeline. */
 async function launch(
   dataDir: string,
-  extra: Partial<DesktopAppOptions> & { realGateway?: boolean } = {},
+  extra: Partial<DesktopAppOptions<ShellGateway>> & { realGateway?: boolean } = {},
 ): Promise<Launched> {
-  const gateways: Gateway[] = [];
+  const gateways: ShellGateway[] = [];
   const processEvents = new EventEmitter();
   const { realGateway = false, ...options } = extra;
-  await startDesktopApp({
+  await startDesktopApp<ShellGateway>({
     createGateway: async (config: GatewayConfig) => {
-      const gateway = await (realGateway ? createGateway(config) : gatewayWithoutStores(config));
+      const gateway = await (realGateway ? createGateway(config) : gatewayWithoutStores());
       const stop = gateway.stop.bind(gateway);
       gateway.stop = async () => {
         state.timeline.push('gateway stop begins');
@@ -110,7 +106,7 @@ async function exitCode(): Promise<number> {
   return state.exitCode as number;
 }
 
-async function expectClosed(gateway: Gateway | undefined): Promise<void> {
+async function expectClosed(gateway: ShellGateway | undefined): Promise<void> {
   await expect(gateway?.database.db.execute(sql`select 1`)).rejects.toThrow();
 }
 
@@ -138,7 +134,7 @@ describe('starting', () => {
 
     expect(state.userData).toBe(dataDir);
     expect(gateways).toHaveLength(1);
-    expect(gateways[0]?.folders.root).toBe(dataDir);
+    expect((gateways[0] as Gateway | undefined)?.folders.root).toBe(dataDir);
     expect(registerApi).toHaveBeenCalledWith(gateways[0], expect.objectContaining({ appOrigins: ['app://renderer'] }));
 
     expect(FakeBrowserWindow.windows).toHaveLength(1);
@@ -232,7 +228,7 @@ describe('single instance', () => {
 describe('shutdown', () => {
   it('holds the quit until the API is closed and the gateway has stopped, then exits', async () => {
     const { gateways, window } = await launch(await dataFolderWithDatabase(), { realGateway: true });
-    const gateway = gateways[0] as Gateway;
+    const gateway = gateways[0] as ShellGateway;
     let release!: () => void;
     const stop = gateway.stop;
     gateway.stop = async () => {

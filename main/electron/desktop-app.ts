@@ -45,10 +45,13 @@ export interface ApiContext {
   appOrigins: readonly string[];
 }
 
-export interface DesktopAppOptions {
-  createGateway(config: GatewayConfig): Promise<Gateway>;
+/** What the shell itself needs of a gateway; the API registration gets the whole thing. */
+export type ShellGateway = Pick<Gateway, 'stop' | 'database'>;
+
+export interface DesktopAppOptions<G extends ShellGateway = Gateway> {
+  createGateway(config: GatewayConfig): Promise<G>;
   /** Registers the typed API's IPC transport over the running gateway (before the window loads). */
-  registerApi?(gateway: Gateway, context: ApiContext): ApiRegistration;
+  registerApi?(gateway: G, context: ApiContext): ApiRegistration;
   /** Where process-wide events arrive ('uncaughtException', 'SIGTERM'…); tests pass their own. */
   processEvents?: NodeJS.EventEmitter;
   env?: NodeJS.ProcessEnv;
@@ -74,7 +77,7 @@ async function acquireSingleInstanceLock(relaunched: boolean): Promise<boolean> 
   return false;
 }
 
-export async function startDesktopApp(options: DesktopAppOptions): Promise<void> {
+export async function startDesktopApp<G extends ShellGateway>(options: DesktopAppOptions<G>): Promise<void> {
   const env = options.env ?? process.env;
   const argv = options.argv ?? process.argv;
   const events = options.processEvents ?? (process as NodeJS.EventEmitter);
@@ -116,7 +119,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
 
   // Filled in as start-up gets there; the shutdown steps and event handlers read them.
   const running: { window?: BrowserWindow; api?: ApiRegistration } = {};
-  let gatewayStarting: Promise<Gateway | undefined> = Promise.resolve(undefined);
+  let gatewayStarting: Promise<G | undefined> = Promise.resolve(undefined);
   let windowStateSaved: Promise<void> = Promise.resolve();
 
   // ── Shutdown ──────────────────────────────────────────────────────────────────────────────
@@ -257,9 +260,9 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
 
   // ── The gateway ───────────────────────────────────────────────────────────────────────────
   gatewayStarting = options.createGateway({ dataDir: userData, databaseUrl: env.DATABASE_URL || undefined });
-  let gateway: Gateway;
+  let gateway: G;
   try {
-    gateway = (await gatewayStarting) as Gateway;
+    gateway = (await gatewayStarting) as G;
   } catch (error) {
     gatewayStarting = Promise.resolve(undefined);
     log.fatal({ err: error }, 'the gateway could not start');
