@@ -1,31 +1,36 @@
 // The composition root: builds a running gateway from its configuration. It knows nothing of
 // Electron or HTTP; the Electron shell, the headless server, tests and benchmarks all call it.
+import { lockDataFolder } from '../config/data-folder-lock.ts';
 import { dataFolders, type DataFolders } from '../config/data-folders.ts';
 import { parseGatewayConfig, type GatewayConfig } from '../config/gateway-config.ts';
-import { openDatabase, type DatabaseHandle } from '../db/database.ts';
-import { repositories, type Repositories } from '../db/repositories/repositories.ts';
+import { openDatabase } from '../db/database.ts';
+import { createApiServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
 
-export interface Gateway {
+/** The gateway is the API's services plus what only the composition root handles. */
+export interface Gateway extends ApiServices {
   config: GatewayConfig;
   folders: DataFolders;
-  database: DatabaseHandle;
-  repos: Repositories;
   /** Stops everything in dependency order; safe to call twice. */
   stop(): Promise<void>;
 }
 
-export async function createGateway(input: GatewayConfig): Promise<Gateway> {
+export async function createGateway(input: GatewayConfig, options: ApiServicesOptions = {}): Promise<Gateway> {
   const config = parseGatewayConfig(input);
   const folders = dataFolders(config.dataDir);
-  const database = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite });
+  const lock = lockDataFolder(folders.root);
+  const database = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite }).catch(
+    (error: unknown) => {
+      lock.release();
+      throw error;
+    },
+  );
   let stopping: Promise<void> | undefined;
   return {
     config,
     folders,
-    database,
-    repos: repositories(database.db),
+    ...createApiServices(database, options),
     stop() {
-      stopping ??= database.close();
+      stopping ??= database.close().finally(() => lock.release());
       return stopping;
     },
   };
