@@ -6,7 +6,7 @@ import { RecordNotFoundError } from '../db/database-errors.ts';
 import type { Repositories } from '../db/repositories/repositories.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
 import { alertRuleFields, checkThresholds, type AlertRuleFields } from '../records/alert-rule-record.ts';
-import { id, limit, timestamp, updateInput } from './api-schemas.ts';
+import { id, limit, oneOf, timestamp, updateInput } from './api-schemas.ts';
 import { procedure, router, signedIn } from './trpc.ts';
 
 /**
@@ -72,8 +72,8 @@ export const alertsRouter = router({
     .input(
       z
         .object({
-          statuses: z.array(z.enum(ALERT_STATUSES)).max(ALERT_STATUSES.length).optional(),
-          levels: z.array(z.enum(ALERT_LEVELS)).max(ALERT_LEVELS.length).optional(),
+          statuses: z.array(oneOf(ALERT_STATUSES)).max(ALERT_STATUSES.length).optional(),
+          levels: z.array(oneOf(ALERT_LEVELS)).max(ALERT_LEVELS.length).optional(),
           deviceId: id.optional(),
           ruleId: id.optional(),
           from: timestamp.optional(),

@@ -8,17 +8,24 @@ import { z } from 'zod';
 export const UNSTORABLE_TEXT = /\u0000|\p{Cs}/u;
 const CONTROL = /\p{Cc}/u;
 
+/** A zod error option: "is required" when the value is missing, else `message`. */
+export const requiredOr = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : message;
+
 /** Free text (descriptions, expressions): any printable text and line breaks, up to `max`. */
 export const text = (max: number) =>
   z
-    .string()
+    .string({ error: requiredOr('must be text') })
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !UNSTORABLE_TEXT.test(value), 'contains characters that cannot be stored (NUL or broken Unicode)');
+    .refine(
+      (value) => !UNSTORABLE_TEXT.test(value),
+      'contains characters that cannot be stored (NUL or broken Unicode)',
+    );
 
 /** A name: trimmed, not empty, one line, up to `max` characters. */
 export const name = (max = 255) =>
   z
-    .string()
+    .string({ error: requiredOr('must be text') })
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
@@ -30,11 +37,17 @@ export const optionalText = (max: number) =>
     .nullish()
     .transform((value) => (value === undefined ? undefined : value?.trim() ? value : null));
 
-export const id = z.uuid('must be an id (UUID)');
+export const id = z.uuid({ error: requiredOr('must be an id (UUID)') });
 
 /** An INTEGER column: whole, and within PostgreSQL's 32-bit range. */
-export const int32 = z.int('must be a whole number').min(-2_147_483_648).max(2_147_483_647);
-export const positiveInt32 = z.int('must be a whole number').min(1, 'must be greater than 0').max(2_147_483_647);
+export const int32 = z
+  .int({ error: requiredOr('must be a whole number') })
+  .min(-2_147_483_648)
+  .max(2_147_483_647);
+export const positiveInt32 = z
+  .int({ error: requiredOr('must be a whole number') })
+  .min(1, 'must be greater than 0')
+  .max(2_147_483_647);
 
 /** A duration in milliseconds for an INTERVAL column (up to ten years). */
 export const durationMs = z.int('must be a whole number of milliseconds').min(0).max(315_360_000_000);
@@ -58,7 +71,7 @@ export const limit = (max: number, fallback: number) => z.int().min(1).max(max).
 export const offset = z.int().min(0).max(1_000_000_000).default(0);
 
 /** A JSON number that PostgreSQL's double precision holds (zod already refuses NaN and ±Infinity). */
-export const double = z.number('must be a number');
+export const double = z.number({ error: requiredOr('must be a number') });
 
 /**
  * The input of an update procedure: the record's id and any of `fields`; at least one field,
@@ -83,3 +96,7 @@ export const timestamp = z
   .date('must be a date and time')
   .min(new Date('1900-01-01T00:00:00Z'), 'must not be before 1900')
   .max(new Date('9999-12-31T23:59:59Z'), 'must not be after 9999');
+
+/** One of the seed's enum labels, with the labels listed when the value is not one. */
+export const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values) =>
+  z.enum(values, { error: requiredOr(`must be one of ${values.join(', ')}`) });

@@ -42,7 +42,7 @@ export function createApiServices(database: DatabaseHandle, options: ApiServices
     startedAt: clock.now(),
     auth,
     users: new UserAdministration(database.db, auth, clock),
-    audit: new AuditTrail(repos.auditLogs, clock),
+    audit: new AuditTrail(repos.auditLogs),
     loginLimiter: new LoginRateLimiter(clock, options.loginRateLimit),
   };
 }

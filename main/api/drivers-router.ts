@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PROTOCOL_KINDS } from '../../common/enums.ts';
 import { RecordNotFoundError } from '../db/database-errors.ts';
 import { driverConfigFields } from '../records/driver-config-record.ts';
-import { id, updateInput } from './api-schemas.ts';
+import { id, oneOf, updateInput } from './api-schemas.ts';
 import { procedure, router } from './trpc.ts';
 
 const registryRouter = router({
@@ -12,7 +12,7 @@ const registryRouter = router({
   list: procedure('read').query(({ ctx }) => ctx.services.repos.driverRegistry.list()),
 
   get: procedure('read')
-    .input(z.object({ protocol: z.enum(PROTOCOL_KINDS) }))
+    .input(z.object({ protocol: oneOf(PROTOCOL_KINDS) }))
     .query(async ({ ctx, input }) => {
       const driver = await ctx.services.repos.driverRegistry.get(input.protocol);
       if (!driver) throw new RecordNotFoundError('driver for protocol', input.protocol);

@@ -1,6 +1,7 @@
 // What the import and export procedures of devices and tags share: their inputs, the file name
 // of an export, and how an import's report becomes the call's result and audit row.
 import { z } from 'zod';
+import { oneOf } from './api-schemas.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
 import type { ImportReport } from '../transfer/all-or-nothing-import.ts';
 import { TRANSFER_FORMATS, TransferFileError } from '../transfer/transfer-format.ts';
@@ -9,7 +10,7 @@ import type { AuditNote } from './trpc.ts';
 /** 10 MiB of file text at most (some 100,000 tags); the WebSocket's message limit leaves room for it. */
 export const MAX_IMPORT_CHARACTERS = 10 * 1024 * 1024;
 
-const format = z.enum(TRANSFER_FORMATS, 'must be csv or json');
+const format = oneOf(TRANSFER_FORMATS);
 
 export const exportInput = z.object({ format });
 

@@ -1,8 +1,8 @@
 // User accounts, for ADMINs. The last administrator who can sign in cannot be deleted, demoted,
 // locked or disabled (user-administration.ts).
 import { z } from 'zod';
-import { USER_ROLES, USER_STATUSES } from '../../common/enums.ts';
-import { id, optionalName, timestamp, updateInput } from './api-schemas.ts';
+import { USER_ROLES, type USER_STATUSES } from '../../common/enums.ts';
+import { id, optionalName, timestamp, updateInput, oneOf } from './api-schemas.ts';
 import { password, username } from './auth-router.ts';
 import { procedure, router, signedIn } from './trpc.ts';
 
@@ -13,9 +13,9 @@ const email = z.preprocess(
 const byId = z.object({ id });
 
 const accountFields = z.object({
-  role: z.enum(USER_ROLES, `must be one of ${USER_ROLES.join(', ')}`),
+  role: oneOf(USER_ROLES),
   /** LOCKED is set and lifted with lock and unlock */
-  status: z.enum(USER_STATUSES.filter((s) => s !== 'LOCKED') as ['ACTIVE', 'INACTIVE', 'EXPIRED']),
+  status: oneOf(['ACTIVE', 'INACTIVE', 'EXPIRED'] as const satisfies readonly (typeof USER_STATUSES)[number][]),
   fullName: optionalName(255),
   email,
   /** after this moment the user must choose a new password at sign-in; null: never */

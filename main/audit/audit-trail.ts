@@ -4,7 +4,6 @@
 // say who it was.
 import { z } from 'zod';
 import type { AuditLogEntry, AuditLogFilter, AuditLogsRepository } from '../db/repositories/audit-logs-repository.ts';
-import type { Clock } from '../gateway/clock.ts';
 
 export interface AuditActor {
   userId: string | null;
@@ -29,10 +28,7 @@ export interface AuditEvent {
 const uuid = z.uuid();
 
 export class AuditTrail {
-  constructor(
-    private readonly repo: AuditLogsRepository,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly repo: AuditLogsRepository) {}
 
   async record(event: AuditEvent): Promise<void> {
     const resourceIsUuid = event.resourceId ? uuid.safeParse(event.resourceId).success : false;
@@ -50,7 +46,7 @@ export class AuditTrail {
       userAgent: event.userAgent?.slice(0, 1000) ?? null,
       success: event.success,
       errorMessage: event.errorMessage ?? null,
-      createdAt: this.clock.now(),
+      // created_at is the database's NOW(): microseconds, so rows keep their order.
     });
   }
 

@@ -3,7 +3,7 @@
 // operator a threshold value) checked per field. Intervals are in milliseconds.
 import { z } from 'zod';
 import { ALERT_LEVELS, COMPARE_OPS } from '../../common/enums.ts';
-import { double, durationMs, id, name, optionalText, text } from '../api/api-schemas.ts';
+import { double, durationMs, id, name, optionalText, text, oneOf } from '../api/api-schemas.ts';
 
 export const alertRuleFields = z.object({
   name: name(255),
@@ -13,11 +13,11 @@ export const alertRuleFields = z.object({
   tagId: id.nullish(),
   /** the expression the alert engine evaluates, e.g. "value > threshold" */
   conditionExpression: text(4_000).trim().min(1, 'must not be empty'),
-  op: z.enum(COMPARE_OPS, `must be one of ${COMPARE_OPS.join(', ')}`),
+  op: oneOf(COMPARE_OPS),
   thresholdValue: double.nullish(),
   thresholdHigh: double.nullish(),
   thresholdLow: double.nullish(),
-  level: z.enum(ALERT_LEVELS, `must be one of ${ALERT_LEVELS.join(', ')}`),
+  level: oneOf(ALERT_LEVELS),
   evalInterval: durationMs.min(100, 'must be at least 100 ms').optional(),
   /** how long the condition must hold before the alert fires; empty: at once */
   evalDuration: durationMs.nullish(),

@@ -2,7 +2,7 @@
 // columns. Times are milliseconds, sizes bytes. `protocol` is free text (up to 50 characters),
 // as in the seed, so that plugin drivers can name their own.
 import { z } from 'zod';
-import { jsonObject, name, optionalText, positiveInt32, text } from '../api/api-schemas.ts';
+import { jsonObject, name, optionalText, positiveInt32, text, oneOf } from '../api/api-schemas.ts';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -28,7 +28,7 @@ export const driverConfigFields = z.object({
   retryInterval: nonNegativeInt32.optional(),
   exponentialBackoff: z.boolean().optional(),
   maxRetryInterval: nonNegativeInt32.optional(),
-  logLevel: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).optional(),
+  logLevel: oneOf(LOG_LEVELS).optional(),
   enableRequestLog: z.boolean().optional(),
   enableResponseLog: z.boolean().optional(),
   maxLogSize: positiveInt32.optional(),

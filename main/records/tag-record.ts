@@ -3,7 +3,7 @@
 // first, so the user reads them against the field they typed.
 import { z } from 'zod';
 import { TAG_ACCESS, TAG_DATA_TYPES } from '../../common/enums.ts';
-import { double, id, name, optionalName, optionalText, positiveInt32, text } from '../api/api-schemas.ts';
+import { double, id, name, optionalName, optionalText, positiveInt32, text, oneOf } from '../api/api-schemas.ts';
 
 export const tagFields = z.object({
   deviceId: id,
@@ -11,8 +11,8 @@ export const tagFields = z.object({
   description: optionalText(10_000),
   /** register or node address in the protocol's notation, e.g. 40001, 0x0010, ns=2;s=Temp */
   address: name(255),
-  dataType: z.enum(TAG_DATA_TYPES, `must be one of ${TAG_DATA_TYPES.join(', ')}`),
-  accessType: z.enum(TAG_ACCESS, `must be one of ${TAG_ACCESS.join(', ')}`).optional(),
+  dataType: oneOf(TAG_DATA_TYPES),
+  accessType: oneOf(TAG_ACCESS).optional(),
   unit: optionalName(50),
   /** value = raw × scaling + tagOffset */
   scaling: double.positive('must be greater than 0').optional(),
