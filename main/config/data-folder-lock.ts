@@ -42,7 +42,7 @@ export function lockDataFolder(root: string): DataFolderLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-    if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
+    if (Number.isInteger(holder) && isRunning(holder)) {
       throw new DataFolderInUseError(
         `Another Gateway Workstation (process ${holder}) is using the data folder ${root}; stop it first, or choose another folder with --data-dir.`,
       );

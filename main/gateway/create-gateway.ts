@@ -2,7 +2,7 @@
 // Electron or HTTP; the Electron shell, the headless server, tests and benchmarks all call it.
 import { lockDataFolder } from '../config/data-folder-lock.ts';
 import { dataFolders, type DataFolders } from '../config/data-folders.ts';
-import { parseGatewayConfig, type GatewayConfig } from '../config/gateway-config.ts';
+import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '../config/gateway-config.ts';
 import { openDatabase } from '../db/database.ts';
 import { createApiServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
 
@@ -14,7 +14,7 @@ export interface Gateway extends ApiServices {
   stop(): Promise<void>;
 }
 
-export async function createGateway(input: GatewayConfig, options: ApiServicesOptions = {}): Promise<Gateway> {
+export async function createGateway(input: GatewayConfigInput, options: ApiServicesOptions = {}): Promise<Gateway> {
   const config = parseGatewayConfig(input);
   const folders = dataFolders(config.dataDir);
   const lock = lockDataFolder(folders.root);
