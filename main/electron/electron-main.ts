@@ -4,6 +4,7 @@ import path from 'node:path';
 import { app, BrowserWindow } from 'electron';
 import { appPath } from '../config/app-root.ts';
 import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
+import { registerIpcApi } from './ipc-api.ts';
 
 let gateway: Gateway | undefined;
 
@@ -30,6 +31,14 @@ async function start(): Promise<void> {
   gateway = await createGateway({
     dataDir: path.join(app.getPath('userData')),
     databaseUrl: process.env.DATABASE_URL || undefined,
+  });
+  // The API for the app's own page only (ipc-sender-policy.ts); electron-vite's dev server too.
+  registerIpcApi({
+    services: gateway,
+    framePolicy: {
+      rendererDir: appPath('out', 'renderer'),
+      origins: process.env.ELECTRON_RENDERER_URL ? [process.env.ELECTRON_RENDERER_URL] : [],
+    },
   });
   await openMainWindow();
 }
