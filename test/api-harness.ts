@@ -1,8 +1,10 @@
 // The API over a real test database, called directly (no transport): a manual clock, cheap
 // password hashing, and helpers to sign in as a user of any role.
+import { TRPCError } from '@trpc/server';
 import type { UserRole } from '../common/enums.ts';
 import { appRouter } from '../main/api/app-router.ts';
 import { createConnection, type ApiConnection } from '../main/api/api-context.ts';
+import type { ApiError } from '../main/api/api-errors.ts';
 import { createApiServices, type ApiServices } from '../main/api/api-services.ts';
 import { createCallerFactory } from '../main/api/trpc.ts';
 import type { DatabaseHandle } from '../main/db/database.ts';
@@ -59,4 +61,16 @@ export async function apiHarness(database: DatabaseHandle): Promise<ApiHarness> 
     },
     close: () => database.close(),
   };
+}
+
+/** The error a call was refused with; fails the test when the call succeeds or throws something else. */
+export async function refusalOf(
+  call: Promise<unknown>,
+): Promise<TRPCError & Partial<Pick<ApiError, 'field' | 'issues' | 'reason'>>> {
+  const error = await call.then(
+    () => new Error('expected the call to be refused, but it succeeded'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw error;
+  return error;
 }

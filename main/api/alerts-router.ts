@@ -2,7 +2,7 @@
 // (access level 'respond-to-alerts').
 import { z } from 'zod';
 import { ALERT_LEVELS, ALERT_STATUSES } from '../../common/enums.ts';
-import { RecordNotFoundError } from '../db/database-errors.ts';
+import { requireRecord } from '../db/database-errors.ts';
 import type { Repositories } from '../db/repositories/repositories.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
 import { alertRuleFields, checkThresholds, type AlertRuleFields } from '../records/alert-rule-record.ts';
@@ -35,11 +35,9 @@ const rulesRouter = router({
 
   get: procedure('read')
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => {
-      const rule = await ctx.services.repos.alertRules.get(input.id);
-      if (!rule) throw new RecordNotFoundError('alert rule', input.id);
-      return rule;
-    }),
+    .query(async ({ ctx, input }) =>
+      requireRecord(await ctx.services.repos.alertRules.get(input.id), 'alert rule', input.id),
+    ),
 
   create: procedure('configure-alerts')
     .input(alertRuleFields.superRefine(checkThresholds))

@@ -1,21 +1,11 @@
 // Accounts and sessions through the API, on both database backends: first start, sign-in,
 // lockout and its expiry, the same answer for every refusal, session expiry, idle timeout and
 // revocation, forced password changes.
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/database-backends.ts';
-import { apiHarness, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
+import { apiHarness, refusalOf, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
 import { LOGIN_REFUSED_MESSAGE } from '../auth/auth-service.ts';
 import { createConnection } from './api-context.ts';
-
-async function refusal(call: Promise<unknown>): Promise<TRPCError & { reason?: string; field?: string }> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCError)) throw new Error(`expected a TRPCError, got ${String(error)}`);
-  return error;
-}
 
 const MINUTE = 60_000;
 
@@ -30,7 +20,7 @@ for (const backend of databaseBackends()) {
     it('asks for the first ADMIN at first start, and only then', async () => {
       const api = h.caller();
       expect(await api.auth.setupStatus()).toEqual({ needsFirstAdmin: true, setupCodeRequired: false });
-      const weak = await refusal(api.auth.setup({ username: 'root', password: 'short' }));
+      const weak = await refusalOf(api.auth.setup({ username: 'root', password: 'short' }));
       expect(weak.code).toBe('BAD_REQUEST');
       expect(weak.message).toMatch(/at least 10 characters/);
       expect(weak.field).toBe('password');
@@ -40,7 +30,7 @@ for (const backend of databaseBackends()) {
       expect(await api.auth.session()).toMatchObject({ user: { username: 'root' } });
       expect(await api.auth.setupStatus()).toMatchObject({ needsFirstAdmin: false });
 
-      const again = await refusal(h.caller().auth.setup({ username: 'intruder', password: TEST_PASSWORD }));
+      const again = await refusalOf(h.caller().auth.setup({ username: 'intruder', password: TEST_PASSWORD }));
       expect(again.code).toBe('CONFLICT');
       const audit = await h.services.audit.query({ actionPrefix: 'auth.setup' });
       expect(audit.map((a) => a.success).sort()).toEqual([false, false, true]);
@@ -49,13 +39,14 @@ for (const backend of databaseBackends()) {
     it('needs the printed setup code for a first start from another computer', async () => {
       const remote = createConnection('websocket', { remoteAddress: '192.0.2.7' });
       expect(remote.isLocal).toBe(false);
-      const refused = await refusal(
-        h.services.auth.createFirstAdmin(
-          { username: 'x', password: TEST_PASSWORD },
-          { ipAddress: '192.0.2.7', userAgent: null, isLocal: false, setupCode: 'guess' },
-        ),
-      ).catch((e: unknown) => e as Error);
-      expect((refused as Error).message).toMatch(/setup code/);
+      const api = h.caller(remote);
+      expect(await api.auth.setupStatus()).toMatchObject({ setupCodeRequired: true });
+      const guessed = await refusalOf(api.auth.setup({ username: 'x', password: TEST_PASSWORD, setupCode: 'guess' }));
+      expect(guessed).toMatchObject({ code: 'FORBIDDEN', reason: 'SETUP_CODE_REQUIRED', field: 'setupCode' });
+      // The right code passes that check (and meets the account made in the test above).
+      const setupCode = h.services.auth.firstAdminSetupCode;
+      const known = await refusalOf(api.auth.setup({ username: 'x', password: TEST_PASSWORD, setupCode }));
+      expect(known).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_SET_UP' });
     });
 
     it('stores only the hash of a session token and of a password', async () => {
@@ -71,22 +62,22 @@ for (const backend of databaseBackends()) {
 
     it('gives the same answer for an unknown user, a wrong password and a locked account', async () => {
       await h.signedInAs('OPERATOR', 'lockme');
-      const unknown = await refusal(h.caller().auth.login({ username: 'nobody', password: TEST_PASSWORD }));
-      const wrong = await refusal(h.caller().auth.login({ username: 'lockme', password: 'wrong password!' }));
+      const unknown = await refusalOf(h.caller().auth.login({ username: 'nobody', password: TEST_PASSWORD }));
+      const wrong = await refusalOf(h.caller().auth.login({ username: 'lockme', password: 'wrong password!' }));
       expect(unknown.code).toBe('UNAUTHORIZED');
       expect(wrong.code).toBe('UNAUTHORIZED');
       expect(unknown.message).toBe(LOGIN_REFUSED_MESSAGE);
       expect(wrong.message).toBe(LOGIN_REFUSED_MESSAGE);
 
       for (let i = 0; i < 4; i++) {
-        await refusal(h.caller().auth.login({ username: 'lockme', password: 'wrong password!' }));
+        await refusalOf(h.caller().auth.login({ username: 'lockme', password: 'wrong password!' }));
       }
       const user = await h.services.repos.users.getByUsername('lockme');
       expect(user).toMatchObject({ status: 'LOCKED', failedLoginAttempts: 5 });
       expect(user?.lockedUntil?.getTime()).toBe(h.clock.now().getTime() + 15 * MINUTE);
 
       // Locked: even the right password gets the same answer.
-      const locked = await refusal(h.caller().auth.login({ username: 'lockme', password: TEST_PASSWORD }));
+      const locked = await refusalOf(h.caller().auth.login({ username: 'lockme', password: TEST_PASSWORD }));
       expect(locked.message).toBe(LOGIN_REFUSED_MESSAGE);
 
       const trail = await h.services.audit.query({ actionPrefix: 'auth.login', success: false });
@@ -101,7 +92,7 @@ for (const backend of databaseBackends()) {
 
     it('lifts a lockout after 15 minutes', async () => {
       h.clock.advance(15 * MINUTE - 1_000);
-      const still = await refusal(h.caller().auth.login({ username: 'lockme', password: TEST_PASSWORD }));
+      const still = await refusalOf(h.caller().auth.login({ username: 'lockme', password: TEST_PASSWORD }));
       expect(still.code).toBe('UNAUTHORIZED');
       h.clock.advance(2_000);
       const api = h.caller();
@@ -116,7 +107,7 @@ for (const backend of databaseBackends()) {
     it('takes a similar time for an unknown user and a wrong password', async () => {
       const time = async (username: string) => {
         const start = performance.now();
-        await refusal(h.caller().auth.login({ username, password: 'not the password' }));
+        await refusalOf(h.caller().auth.login({ username, password: 'not the password' }));
         return performance.now() - start;
       };
       await h.signedInAs('VIEWER', 'timing');
@@ -139,7 +130,7 @@ for (const backend of databaseBackends()) {
       h.clock.advance(29 * MINUTE); // active 29 minutes ago: still inside the 30-minute idle window
       expect(await idle.api.devices.list()).toEqual(expect.any(Array));
       h.clock.advance(31 * MINUTE);
-      const ended = await refusal(idle.api.devices.list());
+      const ended = await refusalOf(idle.api.devices.list());
       expect(ended.code).toBe('UNAUTHORIZED');
       expect(ended.message).toMatch(/inactivity/);
       expect(idle.connection.sessionToken).toBeNull();
@@ -153,7 +144,7 @@ for (const backend of databaseBackends()) {
         h.clock.advance(20 * MINUTE);
         if (hour < 11) await busy.api.devices.list();
       }
-      const expired = await refusal(busy.api.devices.list());
+      const expired = await refusalOf(busy.api.devices.list());
       expect(expired.message).toMatch(/expired/);
     });
 
@@ -170,18 +161,18 @@ for (const backend of databaseBackends()) {
         newPassword: 'a brand new passphrase',
       });
       expect(changed.token).not.toBe(tokenBefore);
-      expect((await refusal(other.devices.list())).code).toBe('UNAUTHORIZED');
+      expect((await refusalOf(other.devices.list())).code).toBe('UNAUTHORIZED');
       expect(await viewer.api.devices.list()).toEqual(expect.any(Array));
       expect((await h.services.auth.authenticate(tokenBefore)).ok).toBe(false);
 
       const { revoked } = await admin.api.users.revokeSessions({ id: viewer.userId });
       expect(revoked).toBe(1);
-      expect((await refusal(viewer.api.devices.list())).message).toMatch(/ended/);
+      expect((await refusalOf(viewer.api.devices.list())).message).toMatch(/ended/);
 
       const again = await h.signedInAs('VIEWER', 'leaving');
       await again.api.auth.logout();
       expect(await again.api.auth.session()).toBeNull();
-      expect((await refusal(again.api.devices.list())).code).toBe('UNAUTHORIZED');
+      expect((await refusalOf(again.api.devices.list())).code).toBe('UNAUTHORIZED');
       const logout = await h.services.audit.query({ actionPrefix: 'auth.logout' });
       expect(logout[0]).toMatchObject({ success: true, details: expect.objectContaining({ username: 'leaving' }) });
     });
@@ -195,10 +186,10 @@ for (const backend of databaseBackends()) {
       expect(user.mustChangePassword).toBe(true);
       const api = h.caller();
       await api.auth.login({ username: 'newcomer', password: 'temporary password 1' });
-      const blocked = await refusal(api.devices.list());
+      const blocked = await refusalOf(api.devices.list());
       expect(blocked.code).toBe('FORBIDDEN');
       expect(blocked.reason).toBe('PASSWORD_CHANGE_REQUIRED');
-      const wrongCurrent = await refusal(
+      const wrongCurrent = await refusalOf(
         api.auth.changePassword({ currentPassword: 'nope', newPassword: 'my own passphrase' }),
       );
       expect(wrongCurrent.field).toBe('currentPassword');
@@ -211,7 +202,7 @@ for (const backend of databaseBackends()) {
       const expiredApi = h.caller();
       await expiredApi.auth.login({ username: 'newcomer', password: 'my own passphrase' });
       expect((await expiredApi.auth.session())?.user.mustChangePassword).toBe(true);
-      expect((await refusal(expiredApi.tags.list())).reason).toBe('PASSWORD_CHANGE_REQUIRED');
+      expect((await refusalOf(expiredApi.tags.list())).reason).toBe('PASSWORD_CHANGE_REQUIRED');
     });
   });
 }

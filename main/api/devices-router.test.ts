@@ -1,20 +1,10 @@
 // Devices, tags, alert rules and driver configurations through the API: CRUD, search, errors
 // that name the field in words, and names that look like SQL stored as the text they are.
-import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, type ApiHarness } from '../../test/api-harness.ts';
+import { apiHarness, refusalOf, type ApiHarness } from '../../test/api-harness.ts';
 import { databaseBackends } from '../../test/database-backends.ts';
 import { queryRows } from '../db/database.ts';
-
-async function refused(call: Promise<unknown>): Promise<TRPCError & { field?: string; issues?: unknown[] }> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 const SQL_NAMES = [
   "Robert'); DROP TABLE devices;--",
@@ -54,31 +44,31 @@ for (const backend of databaseBackends()) {
     });
 
     it('names the field and the rule when input or the database refuses', async () => {
-      const empty = await refused(api.devices.create({ name: '  ', protocol: 'ModbusTcp', endpoint: 'x' }));
+      const empty = await refusalOf(api.devices.create({ name: '  ', protocol: 'ModbusTcp', endpoint: 'x' }));
       expect(empty).toMatchObject({ code: 'BAD_REQUEST', field: 'name' });
       expect(empty.message).toBe('Invalid input — name: must not be empty.');
-      const protocol = await refused(api.devices.create({ name: 'p', protocol: 'Profibus' as never, endpoint: 'x' }));
+      const protocol = await refusalOf(api.devices.create({ name: 'p', protocol: 'Profibus' as never, endpoint: 'x' }));
       expect(protocol.message).toMatch(/protocol: must be one of ModbusTcp, ModbusRtu/);
 
       const plc = await api.devices.create({ name: 'PLC-7', protocol: 'ModbusRtu', endpoint: '/dev/ttyUSB0' });
-      const duplicate = await refused(api.devices.create({ name: 'PLC-7', protocol: 'ModbusTcp', endpoint: 'y' }));
+      const duplicate = await refusalOf(api.devices.create({ name: 'PLC-7', protocol: 'ModbusTcp', endpoint: 'y' }));
       expect(duplicate).toMatchObject({ code: 'CONFLICT', field: 'name' });
       expect(duplicate.message).toBe("A device named 'PLC-7' already exists.");
 
       await api.tags.create({ deviceId: plc.id, name: 'Flow', address: '30001', dataType: 'Float' });
-      const tagTwice = await refused(
+      const tagTwice = await refusalOf(
         api.tags.create({ deviceId: plc.id, name: 'Flow', address: '30002', dataType: 'Float' }),
       );
       expect(tagTwice.message).toBe("A tag named 'Flow' already exists on device 'PLC-7'.");
-      const range = await refused(
+      const range = await refusalOf(
         api.tags.create({ deviceId: plc.id, name: 'R', address: '1', dataType: 'Float', minValue: 5, maxValue: 1 }),
       );
       expect(range).toMatchObject({ field: 'minValue' });
-      const scaling = await refused(
+      const scaling = await refusalOf(
         api.tags.create({ deviceId: plc.id, name: 'S', address: '1', dataType: 'Float', scaling: 0 }),
       );
       expect(scaling.message).toBe('Invalid input — scaling: must be greater than 0.');
-      const orphan = await refused(
+      const orphan = await refusalOf(
         api.tags.create({
           deviceId: '00000000-0000-4000-8000-000000000000',
           name: 'O',
@@ -96,12 +86,12 @@ for (const backend of databaseBackends()) {
         dataType: 'Float',
         maxValue: 10,
       });
-      const late = await refused(api.tags.update({ id: stored.id, minValue: 20 }));
+      const late = await refusalOf(api.tags.update({ id: stored.id, minValue: 20 }));
       expect(late).toMatchObject({ code: 'BAD_REQUEST', field: 'minValue' });
       expect(late.message).toBe('The minimum value must not be greater than the maximum value.');
-      const nothing = await refused(api.devices.update({ id: plc.id }));
+      const nothing = await refusalOf(api.devices.update({ id: plc.id }));
       expect(nothing.message).toMatch(/give at least one field to change/);
-      const missing = await refused(api.devices.get({ id: '00000000-0000-4000-8000-000000000001' }));
+      const missing = await refusalOf(api.devices.get({ id: '00000000-0000-4000-8000-000000000001' }));
       expect(missing).toMatchObject({ code: 'NOT_FOUND' });
       expect(missing.message).toBe('Device 00000000-0000-4000-8000-000000000001 does not exist.');
     });
@@ -134,7 +124,7 @@ for (const backend of databaseBackends()) {
       const device = await api.devices.create({ name: 'Boiler', protocol: 'ModbusTcp', endpoint: '127.0.0.1:2502' });
       const other = await api.devices.create({ name: 'Chiller', protocol: 'ModbusTcp', endpoint: '127.0.0.1:3502' });
       const tag = await api.tags.create({ deviceId: device.id, name: 'Temp', address: '40001', dataType: 'Float' });
-      const between = await refused(
+      const between = await refusalOf(
         api.alerts.rules.create({ name: 'b', conditionExpression: 'v', op: 'BETWEEN', thresholdLow: 5, level: 'INFO' }),
       );
       expect(between).toMatchObject({ field: 'thresholdHigh' });
@@ -153,9 +143,9 @@ for (const backend of databaseBackends()) {
         cooldownDuration: 300_000,
         createdBy: 'tech',
       });
-      const mismatch = await refused(api.alerts.rules.update({ id: rule.id, deviceId: other.id, tagId: tag.id }));
+      const mismatch = await refusalOf(api.alerts.rules.update({ id: rule.id, deviceId: other.id, tagId: tag.id }));
       expect(mismatch).toMatchObject({ code: 'BAD_REQUEST', field: 'tagId' });
-      const switchOp = await refused(api.alerts.rules.update({ id: rule.id, op: 'NOT_BETWEEN' }));
+      const switchOp = await refusalOf(api.alerts.rules.update({ id: rule.id, op: 'NOT_BETWEEN' }));
       expect(switchOp).toMatchObject({ code: 'BAD_REQUEST', field: 'thresholdValue' });
       expect(switchOp.message).toMatch(/BETWEEN and NOT_BETWEEN need both a low and a high threshold/);
       expect((await api.alerts.history({ ruleId: rule.id })).length).toBe(0);
@@ -171,11 +161,11 @@ for (const backend of databaseBackends()) {
       expect(config).toMatchObject({ scanInterval: 1000, timeout: 5000, maxRetries: 3, logLevel: 'INFO' });
       const updated = await api.drivers.configs.update({ id: config.id, timeout: 250, caCertPath: '' });
       expect(updated).toMatchObject({ timeout: 250, caCertPath: null });
-      const bad = await refused(api.drivers.configs.update({ id: config.id, batchSize: 0 }));
+      const bad = await refusalOf(api.drivers.configs.update({ id: config.id, batchSize: 0 }));
       expect(bad).toMatchObject({ field: 'batchSize' });
       expect(await api.drivers.registry.list()).toEqual([]);
       await api.drivers.configs.delete({ id: config.id });
-      expect((await refused(api.drivers.configs.get({ id: config.id }))).code).toBe('NOT_FOUND');
+      expect((await refusalOf(api.drivers.configs.get({ id: config.id }))).code).toBe('NOT_FOUND');
     });
 
     it('reports health: database, uptime and versions', async () => {

@@ -1,6 +1,6 @@
 // Devices: the field devices the gateway polls, with their CSV/JSON import and export.
 import { z } from 'zod';
-import { RecordNotFoundError } from '../db/database-errors.ts';
+import { requireRecord } from '../db/database-errors.ts';
 import { deviceFields, deviceFilter } from '../records/device-record.ts';
 import { exportDevices, importDevices } from '../transfer/device-transfer.ts';
 import { id, updateInput } from './api-schemas.ts';
@@ -17,11 +17,7 @@ export const devicesRouter = router({
 
   get: procedure('read')
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => {
-      const device = await ctx.services.repos.devices.get(input.id);
-      if (!device) throw new RecordNotFoundError('device', input.id);
-      return device;
-    }),
+    .query(async ({ ctx, input }) => requireRecord(await ctx.services.repos.devices.get(input.id), 'device', input.id)),
 
   create: procedure('configure-devices')
     .input(deviceFields)

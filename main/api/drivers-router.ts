@@ -2,7 +2,7 @@
 // stopping and live status come with the driver manager (access level 'configure-drivers').
 import { z } from 'zod';
 import { PROTOCOL_KINDS } from '../../common/enums.ts';
-import { RecordNotFoundError } from '../db/database-errors.ts';
+import { requireRecord } from '../db/database-errors.ts';
 import { driverConfigFields } from '../records/driver-config-record.ts';
 import { id, oneOf, updateInput } from './api-schemas.ts';
 import { procedure, router } from './trpc.ts';
@@ -13,11 +13,9 @@ const registryRouter = router({
 
   get: procedure('read')
     .input(z.object({ protocol: oneOf(PROTOCOL_KINDS) }))
-    .query(async ({ ctx, input }) => {
-      const driver = await ctx.services.repos.driverRegistry.get(input.protocol);
-      if (!driver) throw new RecordNotFoundError('driver for protocol', input.protocol);
-      return driver;
-    }),
+    .query(async ({ ctx, input }) =>
+      requireRecord(await ctx.services.repos.driverRegistry.get(input.protocol), 'driver for protocol', input.protocol),
+    ),
 });
 
 const configsRouter = router({
@@ -25,11 +23,9 @@ const configsRouter = router({
 
   get: procedure('read')
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => {
-      const config = await ctx.services.repos.driverConfigs.get(input.id);
-      if (!config) throw new RecordNotFoundError('driver configuration', input.id);
-      return config;
-    }),
+    .query(async ({ ctx, input }) =>
+      requireRecord(await ctx.services.repos.driverConfigs.get(input.id), 'driver configuration', input.id),
+    ),
 
   create: procedure('configure-drivers', { resourceType: 'driver_config' })
     .input(driverConfigFields)

@@ -1,7 +1,7 @@
 // Tags: the values the gateway reads from each device, with their CSV/JSON import and export.
 // Live values and tag writes come with the frame bus (access levels 'read' and 'write-tags').
 import { z } from 'zod';
-import { RecordNotFoundError } from '../db/database-errors.ts';
+import { requireRecord } from '../db/database-errors.ts';
 import { checkTagRange, tagFields, tagFilter } from '../records/tag-record.ts';
 import { exportTags, importTags } from '../transfer/tag-transfer.ts';
 import { id, limit, offset, updateInput } from './api-schemas.ts';
@@ -24,11 +24,7 @@ export const tagsRouter = router({
 
   get: procedure('read')
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => {
-      const tag = await ctx.services.repos.tags.get(input.id);
-      if (!tag) throw new RecordNotFoundError('tag', input.id);
-      return tag;
-    }),
+    .query(async ({ ctx, input }) => requireRecord(await ctx.services.repos.tags.get(input.id), 'tag', input.id)),
 
   create: procedure('configure-devices')
     .input(tagFields.superRefine(checkTagRange))

@@ -1,18 +1,8 @@
 // Account administration on both backends: the last administrator stays, locks and resets end
 // sessions, and no password hash ever leaves the API.
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
+import { apiHarness, refusalOf, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
 import { databaseBackends } from '../../test/database-backends.ts';
-
-async function refused(call: Promise<unknown>): Promise<TRPCError & { reason?: string; field?: string }> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 for (const backend of databaseBackends()) {
   describe.skipIf(!backend.available)(`users on ${backend.name}`, () => {
@@ -38,12 +28,12 @@ for (const backend of databaseBackends()) {
         () => api.users.update({ id: me.id, status: 'INACTIVE' }),
         () => api.users.lock({ id: me.id }),
       ]) {
-        const error = await refused(attempt());
+        const error = await refusalOf(attempt());
         expect(error.code).toBe('CONFLICT');
         expect(error.reason).toBe('LAST_ADMIN');
         expect(error.message).toMatch(/'first-admin' is the last administrator/);
       }
-      expect((await refused(api.users.delete({ id: me.id }))).message).toMatch(/your own account/);
+      expect((await refusalOf(api.users.delete({ id: me.id }))).message).toMatch(/your own account/);
       expect(await h.services.repos.users.getByUsername('first-admin')).toMatchObject({
         role: 'ADMIN',
         status: 'ACTIVE',
@@ -55,7 +45,7 @@ for (const backend of databaseBackends()) {
       await other.auth.login({ username: 'second-admin', password: TEST_PASSWORD });
       await other.auth.changePassword({ currentPassword: TEST_PASSWORD, newPassword: 'second admin passphrase' });
       await other.users.delete({ id: me.id });
-      const last = await refused(other.users.lock({ id: second.id }));
+      const last = await refusalOf(other.users.lock({ id: second.id }));
       expect(last.reason).toBe('LAST_ADMIN');
       // The deleted admin's audit rows stay, with their name.
       const trail = await h.services.audit.query({ username: 'first-admin' });
@@ -67,44 +57,44 @@ for (const backend of databaseBackends()) {
       let { api: admin } = await h.signedInAs('ADMIN', 'boss');
       const worker = await h.signedInAs('OPERATOR', 'worker');
       await admin.users.lock({ id: worker.userId });
-      expect((await refused(worker.api.devices.list())).code).toBe('UNAUTHORIZED');
-      expect((await refused(h.caller().auth.login({ username: 'worker', password: TEST_PASSWORD }))).code).toBe(
+      expect((await refusalOf(worker.api.devices.list())).code).toBe('UNAUTHORIZED');
+      expect((await refusalOf(h.caller().auth.login({ username: 'worker', password: TEST_PASSWORD }))).code).toBe(
         'UNAUTHORIZED',
       );
       // An ADMIN's lock does not end by itself.
       h.clock.advance(24 * 3_600_000);
-      expect((await refused(h.caller().auth.login({ username: 'worker', password: TEST_PASSWORD }))).code).toBe(
+      expect((await refusalOf(h.caller().auth.login({ username: 'worker', password: TEST_PASSWORD }))).code).toBe(
         'UNAUTHORIZED',
       );
       ({ api: admin } = await h.signedInAs('ADMIN', 'boss')); // a day later: a new session
       await admin.users.unlock({ id: worker.userId });
       const again = await h.signedInAs('OPERATOR', 'worker');
       await admin.users.update({ id: worker.userId, status: 'INACTIVE' });
-      expect((await refused(again.api.devices.list())).code).toBe('UNAUTHORIZED');
+      expect((await refusalOf(again.api.devices.list())).code).toBe('UNAUTHORIZED');
       await admin.users.update({ id: worker.userId, status: 'ACTIVE' });
 
       const reset = await admin.users.resetPassword({ id: worker.userId, newPassword: 'temporary passphrase' });
       expect(reset.mustChangePassword).toBe(true);
       const fresh = h.caller();
       await fresh.auth.login({ username: 'worker', password: 'temporary passphrase' });
-      expect((await refused(fresh.tags.list())).reason).toBe('PASSWORD_CHANGE_REQUIRED');
+      expect((await refusalOf(fresh.tags.list())).reason).toBe('PASSWORD_CHANGE_REQUIRED');
     });
 
     it('refuses a taken username in any letter case and a weak password, naming the field', async () => {
       const { api } = await h.signedInAs('ADMIN', 'creator');
       await api.users.create({ username: 'Operator.Li', password: TEST_PASSWORD, role: 'OPERATOR' });
-      const taken = await refused(
+      const taken = await refusalOf(
         api.users.create({ username: 'operator.li', password: TEST_PASSWORD, role: 'VIEWER' }),
       );
       expect(taken).toMatchObject({ code: 'CONFLICT', field: 'username' });
-      const weak = await refused(api.users.create({ username: 'weakling', password: 'weakling123', role: 'VIEWER' }));
+      const weak = await refusalOf(api.users.create({ username: 'weakling', password: 'weakling123', role: 'VIEWER' }));
       expect(weak).toMatchObject({ code: 'BAD_REQUEST', field: 'password' });
       expect(weak.message).toMatch(/must not contain the username/);
-      const badName = await refused(
+      const badName = await refusalOf(
         api.users.create({ username: "x'; DROP TABLE users;--", password: TEST_PASSWORD, role: 'VIEWER' }),
       );
       expect(badName).toMatchObject({ code: 'BAD_REQUEST', field: 'username' });
-      const email = await refused(
+      const email = await refusalOf(
         api.users.create({ username: 'mailer', password: TEST_PASSWORD, role: 'VIEWER', email: 'not-an-address' }),
       );
       expect(email).toMatchObject({ code: 'BAD_REQUEST', field: 'email' });

@@ -4,7 +4,7 @@
 // rows locked, so two administrators cannot demote each other at the same moment).
 import type { UserRole, UserStatus } from '../../common/enums.ts';
 import type { Database } from '../db/database.ts';
-import { RecordNotFoundError } from '../db/database-errors.ts';
+import { requireRecord } from '../db/database-errors.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import type { UserSession } from '../db/repositories/sessions-repository.ts';
 import type { User, UserPatch } from '../db/repositories/users-repository.ts';
@@ -189,8 +189,6 @@ export class UserAdministration {
   }
 
   private async require(id: string, repos: Repositories = this.repos): Promise<User> {
-    const user = await repos.users.get(id);
-    if (!user) throw new RecordNotFoundError('user', id);
-    return user;
+    return requireRecord(await repos.users.get(id), 'user', id);
   }
 }

@@ -242,3 +242,9 @@ export async function withConstraintErrors<T>(work: () => Promise<T>, context: E
     throw translateDatabaseError(error, context);
   }
 }
+
+/** The record, or RecordNotFoundError when a lookup found none. */
+export function requireRecord<T>(record: T | undefined, resource: string, id: string): T {
+  if (record === undefined) throw new RecordNotFoundError(resource, id);
+  return record;
+}
