@@ -12,7 +12,7 @@ import { createConnection } from './api-context.ts';
 import { appRouter } from './app-router.ts';
 import { callProcedure, listProcedures } from './router-walk.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const SQL_LEAK =
   /\b(select|insert|update|delete)\b.*\b(from|into|set)\b|violates|syntax error|DrizzleQueryError|at .*\.ts:\d+/i;
 

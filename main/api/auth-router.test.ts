@@ -177,6 +177,18 @@ for (const backend of databaseBackends()) {
       expect(logout[0]).toMatchObject({ success: true, details: expect.objectContaining({ username: 'leaving' }) });
     });
 
+    it('forgets sessions a week after they ended', async () => {
+      const { userId, api } = await h.signedInAs('VIEWER', 'forgotten');
+      await api.auth.logout();
+      expect(await h.services.repos.sessions.listForUser(userId)).toHaveLength(1);
+      h.clock.advance(6 * 24 * 60 * MINUTE);
+      await h.services.auth.purgeEndedSessions();
+      expect(await h.services.repos.sessions.listForUser(userId)).toHaveLength(1);
+      h.clock.advance(2 * 24 * 60 * MINUTE);
+      expect(await h.services.auth.purgeEndedSessions()).toBeGreaterThanOrEqual(1);
+      expect(await h.services.repos.sessions.listForUser(userId)).toHaveLength(0);
+    });
+
     it('confines a session to a password change while one is due', async () => {
       const admin = await h.signedInAs('ADMIN', 'resetter');
       const user = await h.services.users.create(

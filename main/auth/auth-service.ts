@@ -319,6 +319,11 @@ export class AuthService {
     this.forgetSession(sessionId);
   }
 
+  /** Deletes sessions that ended more than `keepMs` ago (the audit trail keeps the sign-ins). */
+  purgeEndedSessions(keepMs = 7 * 24 * 60 * MINUTE): Promise<number> {
+    return this.repos.sessions.purge(new Date(this.clock.now().getTime() - keepMs));
+  }
+
   /** Drops what memory holds about a user's sessions (their role or status changed). */
   forgetUser(userId: string): void {
     for (const [hash, entry] of this.cache) if (entry.user.id === userId) this.cache.delete(hash);

@@ -24,11 +24,13 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
       throw error;
     },
   );
+  const services = createApiServices(database, options);
+  await services.auth.purgeEndedSessions();
   let stopping: Promise<void> | undefined;
   return {
     config,
     folders,
-    ...createApiServices(database, options),
+    ...services,
     stop() {
       stopping ??= database.close().finally(() => lock.release());
       return stopping;
