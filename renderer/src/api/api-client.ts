@@ -6,16 +6,16 @@ import superjson from 'superjson';
 import type { GatewayBridge } from '../../../common/ipc-api-protocol.ts';
 import type { AppRouter } from '../../../main/api/app-router.ts';
 import { ipcLink } from './ipc-link.ts';
+import { sessionTokenLink, type TokenStore } from './session-token-link.ts';
 
 export type ApiClient = TRPCClient<AppRouter>;
 
 const TOKEN_KEY = 'gateway.session';
 
-/** The token a browser tab resumes its session with (not used by the desktop window). */
-export const sessionToken = {
-  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string | null): void =>
-    token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY),
+/** The token a browser tab resumes its session with (the desktop window needs none). */
+const tabToken: TokenStore = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (token) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY)),
 };
 
 export function createApiClient(): ApiClient {
@@ -24,9 +24,11 @@ export function createApiClient(): ApiClient {
   const wsClient = createWSClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`,
     connectionParams: () => {
-      const token = sessionToken.get();
+      const token = tabToken.get();
       return token ? { token } : null;
     },
   });
-  return createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] });
+  return createTRPCClient<AppRouter>({
+    links: [sessionTokenLink<AppRouter>(tabToken), wsLink({ client: wsClient, transformer: superjson })],
+  });
 }
