@@ -1,6 +1,6 @@
 // Password hashes with scrypt from node:crypto (no native module to ship). A hash is stored as
 // one self-describing string, "scrypt$ln=17,r=8,p=1$<salt>$<key>" (base64), so that the cost
-// can be raised later: a hash made with other parameters still verifies, and is replaced on the
+// can be raised later: a hash made with weaker parameters still verifies, and is replaced on the
 // next successful login (see AuthService).
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
@@ -57,8 +57,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
-/** True when a stored hash was made with other parameters than `cost` (and should be replaced). */
+/** True when a stored hash is weaker than `cost` (and should be replaced at the next sign-in). */
 export function needsRehash(stored: string, cost: ScryptCost): boolean {
   const parsed = parseHash(stored);
-  return !parsed || parsed.cost.logN !== cost.logN || parsed.cost.r !== cost.r || parsed.cost.p !== cost.p;
+  return !parsed || parsed.cost.logN < cost.logN || parsed.cost.r < cost.r || parsed.cost.p < cost.p;
 }

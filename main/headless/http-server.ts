@@ -53,7 +53,10 @@ export async function startHttpServer(gateway: ApiServices, options: HttpServerO
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method not allowed');
+      // No request has a body here; closing the connection stops one from being uploaded.
+      res
+        .writeHead(405, { allow: 'GET, HEAD', connection: 'close', 'content-type': 'text/plain; charset=utf-8' })
+        .end('Method not allowed');
       return;
     }
     if (req.url === '/healthz') {
