@@ -6,7 +6,7 @@ import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { LoginRefusedError } from '../auth/auth-service.ts';
-import { ConstraintViolationError, RecordNotFoundError } from '../db/database-errors.ts';
+import { ConstraintViolationError, isDatabaseUnavailable, RecordNotFoundError } from '../db/database-errors.ts';
 import { OperationRefusedError, type RefusalKind } from '../gateway/operation-refused-error.ts';
 
 export interface InputIssue {
@@ -128,6 +128,14 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
     // Errors the API raised on purpose (refused access, unknown procedure, unparsable message).
     return new ApiError({ code: error.code, message: error.message });
+  }
+  if (isDatabaseUnavailable(cause)) {
+    console.error('[api] the database is unreachable:', cause instanceof Error ? cause.message : cause);
+    return new ApiError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The gateway cannot reach its database right now; nothing was changed. Try again in a moment.',
+      reason: 'DATABASE_UNAVAILABLE',
+    });
   }
   const reference = randomBytes(4).toString('hex');
   console.error(`[api] internal error ${reference}:`, error instanceof TRPCError ? (error.cause ?? error) : error);

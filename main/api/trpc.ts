@@ -97,7 +97,8 @@ const recordAudit = t.middleware(async ({ ctx, meta, type, path, next, getRawInp
     });
   } catch (error) {
     // The change itself has happened; losing its audit row must at least be loud.
-    console.error(`[audit] could not record ${path}:`, error);
+    const reason = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    console.error(`[audit] could not record ${path}: ${reason}`);
   }
   return result;
 });
