@@ -75,7 +75,9 @@ async function serve(options: ServeOptions): Promise<void> {
     console.warn('Warning: plain HTTP on a network address (--insecure): passwords cross the network readable.');
   }
   if (await gateway.auth.needsFirstAdmin()) {
-    console.log(`First start: open ${server.url} and create the administrator account.`);
+    // 0.0.0.0 and :: mean "every address of this computer": not an address to open.
+    const openUrl = server.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//<this computer>');
+    console.log(`First start: open ${openUrl} and create the administrator account.`);
     if (!isLoopbackHost(options.host)) {
       console.log(`From another computer, the setup code is: ${gateway.auth.firstAdminSetupCode}`);
     }
