@@ -62,6 +62,12 @@ export default tseslint.config(
     },
   },
   {
+    // Renderer tests run under Node against the real server; they are not part of the page.
+    files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOutsideShell] }] },
+  },
+  {
     files: ['common/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

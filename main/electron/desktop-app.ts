@@ -19,7 +19,7 @@ import {
 } from 'electron';
 import { appPath } from '../config/app-root.ts';
 import { dataFolders } from '../config/data-folders.ts';
-import type { GatewayConfig } from '../config/gateway-config.ts';
+import type { GatewayConfigInput } from '../config/gateway-config.ts';
 import type { Gateway } from '../gateway/create-gateway.ts';
 import { createShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
 import { openLog, parseLogLevel, type Logger, type OpenLog } from '../logging/logger.ts';
@@ -49,7 +49,7 @@ export interface ApiContext {
 export type ShellGateway = Pick<Gateway, 'stop' | 'database'>;
 
 export interface DesktopAppOptions<G extends ShellGateway = Gateway> {
-  createGateway(config: GatewayConfig): Promise<G>;
+  createGateway(config: GatewayConfigInput): Promise<G>;
   /** Registers the typed API's IPC transport over the running gateway (before the window loads). */
   registerApi?(gateway: G, context: ApiContext): ApiRegistration;
   /** Where process-wide events arrive ('uncaughtException', 'SIGTERM'…); tests pass their own. */

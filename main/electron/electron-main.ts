@@ -5,6 +5,7 @@ import { app } from 'electron';
 import { createGateway } from '../gateway/create-gateway.ts';
 import { registerAppScheme } from './app-protocol.ts';
 import { startDesktopApp } from './desktop-app.ts';
+import { registerIpcApi } from './ipc-api.ts';
 
 // Before the app is ready, or never: the app:// scheme's privileges and the sandbox for every
 // renderer, including any a dependency might open.
@@ -13,8 +14,9 @@ app.enableSandbox();
 
 startDesktopApp({
   createGateway,
-  // The typed API's IPC transport goes here: registerApi: (gateway, { log, appOrigins }) => …
-  // returning { dispose() }. It runs once the gateway is up, before the window loads.
+  // The typed API over IPC, for the app's own pages only (ipc-sender-policy.ts); it runs once
+  // the gateway is up, before the window loads, and stops before the gateway does.
+  registerApi: (gateway, { appOrigins }) => ({ dispose: registerIpcApi({ services: gateway, appOrigins }) }),
 }).catch((error: unknown) => {
   console.error('Gateway Workstation could not start:', error);
   app.exit(1);

@@ -1,20 +1,20 @@
 // The composition root: builds a running gateway from its configuration. It knows nothing of
 // Electron or HTTP; the Electron shell, the headless server, tests and benchmarks all call it.
+import { createApiServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
+import { lockDataFolder } from '../config/data-folder-lock.ts';
 import { dataFolders, type DataFolders } from '../config/data-folders.ts';
-import { parseGatewayConfig, type GatewayConfig } from '../config/gateway-config.ts';
-import { openDatabase, type DatabaseHandle } from '../db/database.ts';
-import { repositories, type Repositories } from '../db/repositories/repositories.ts';
+import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '../config/gateway-config.ts';
+import { openDatabase } from '../db/database.ts';
 import { DriverManager } from '../drivers/driver-manager.ts';
 import type { FrameSink } from '../drivers/frame-sink.ts';
 import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 
-export interface Gateway {
+/** The gateway is the API's services plus what only the composition root handles. */
+export interface Gateway extends ApiServices {
   config: GatewayConfig;
   folders: DataFolders;
-  database: DatabaseHandle;
-  repos: Repositories;
   /** One-off Modbus reads and writes and their traffic log, on the drivers' lines. */
   commissioning: ModbusCommissioning;
   /**
@@ -26,11 +26,18 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function createGateway(input: GatewayConfig): Promise<Gateway> {
+export async function createGateway(input: GatewayConfigInput, options: ApiServicesOptions = {}): Promise<Gateway> {
   const config = parseGatewayConfig(input);
   const folders = dataFolders(config.dataDir);
-  const database = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite });
-  const repos = repositories(database.db);
+  const lock = lockDataFolder(folders.root);
+  const database = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite }).catch(
+    (error: unknown) => {
+      lock.release();
+      throw error;
+    },
+  );
+  const services = createApiServices(database, options);
+  await services.auth.purgeEndedSessions();
   // Drivers: every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
   // commissioning tools through one pool.
   const modbusLines = new ModbusLinePool();
@@ -39,12 +46,15 @@ export async function createGateway(input: GatewayConfig): Promise<Gateway> {
   return {
     config,
     folders,
-    database,
-    repos,
+    ...services,
     commissioning: new ModbusCommissioning(modbusLines),
     startDrivers(sink) {
       drivers ??= (async () => {
-        const manager = new DriverManager({ repos, sink, factories: modbusDriverFactories(modbusLines) });
+        const manager = new DriverManager({
+          repos: services.repos,
+          sink,
+          factories: modbusDriverFactories(modbusLines),
+        });
         await manager.start();
         return manager;
       })();
@@ -55,7 +65,7 @@ export async function createGateway(input: GatewayConfig): Promise<Gateway> {
         await (await drivers?.catch(() => undefined))?.stop();
         await modbusLines.closeAll();
         await database.close();
-      })();
+      })().finally(() => lock.release());
       return stopping;
     },
   };

@@ -1,14 +1,17 @@
-// `npm run serve`: the same gateway as the desktop app, headless, with the web UI on
+// `npm run serve`: the same gateway as the desktop app, headless, with the web UI and its API on
 // http://127.0.0.1:8480 by default. Ctrl-C (SIGINT) or SIGTERM shut it down cleanly, in the same
 // order as the desktop app (lifecycle/shutdown-sequence.ts); the log goes to the data folder's
-// logs/ as it does there.
+// logs/ as it does there. `npm run serve -- user …` manages accounts from the terminal instead
+// (user-command.ts).
+import { readFileSync } from 'node:fs';
 import { appPath } from '../config/app-root.ts';
-import { dataFolders } from '../config/data-folders.ts';
+import { dataFolders, isFreshDataFolder } from '../config/data-folders.ts';
 import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
 import { createShutdownSequence, type ShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
 import { openLog, parseLogLevel, type OpenLog } from '../logging/logger.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
-import { parseServeArgs, SERVE_HELP, type ServeOptions } from './serve-options.ts';
+import { isLoopbackHost, parseCommandLine, SERVE_HELP, type ServeCommand, type ServeOptions } from './serve-options.ts';
+import { runUserCommand } from './user-command.ts';
 
 let log: OpenLog | undefined;
 let shutdown: ShutdownSequence | undefined;
@@ -38,21 +41,23 @@ function onSignal(signal: NodeJS.Signals): void {
   console.log(`Received ${signal}: shutting down…`);
   void stopAndExit(signal, 0);
 }
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
 
-async function main(): Promise<void> {
-  let options: ServeOptions | 'help';
+function readTlsFile(file: string, what: string): Buffer {
   try {
-    options = parseServeArgs(process.argv.slice(2));
+    return readFileSync(file);
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${SERVE_HELP}`);
-    process.exit(2);
+    throw new Error(`Cannot read the TLS ${what} ${file}: ${(error as Error).message}`, { cause: error });
   }
-  if (options === 'help') {
-    console.log(SERVE_HELP);
-    process.exit(0);
-  }
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tls =
+    options.tlsCertFile && options.tlsKeyFile
+      ? { cert: readTlsFile(options.tlsCertFile, 'certificate'), key: readTlsFile(options.tlsKeyFile, 'key') }
+      : undefined;
+  const demo = options.demo === 'fresh-folder' ? isFreshDataFolder(options.dataDir) : options.demo;
 
   log = await openLog({
     folder: dataFolders(options.dataDir).logs,
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
   });
   logger.info({ dataDir: options.dataDir, host: options.host, port: options.port }, 'starting headless');
 
-  const starting = createGateway({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  const starting = createGateway({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, demo });
   gatewayStarting = starting;
   const gateway = await starting;
   if (shutdown.started) return;
@@ -78,6 +83,8 @@ async function main(): Promise<void> {
     host: options.host,
     port: options.port,
     rendererDir: appPath('out', 'renderer'),
+    tls,
+    allowedOrigins: options.allowedOrigins,
   }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE'
       ? new Error(`Port ${options.port} on ${options.host} is already in use; pick another with --port`)
@@ -90,6 +97,35 @@ async function main(): Promise<void> {
   console.log(`Gateway Workstation is serving on ${server.url}`);
   console.log(`Data folder: ${gateway.folders.root} (${gateway.database.description})`);
   console.log(`Log: ${log.file}`);
+  if (!tls && !isLoopbackHost(options.host)) {
+    console.warn('Warning: plain HTTP on a network address (--insecure): passwords cross the network readable.');
+  }
+  if (await gateway.auth.needsFirstAdmin()) {
+    // 0.0.0.0 and :: mean "every address of this computer": not an address to open.
+    const openUrl = server.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//<this computer>');
+    console.log(`First start: open ${openUrl} and create the administrator account.`);
+    if (!isLoopbackHost(options.host)) {
+      console.log(`From another computer, the setup code is: ${gateway.auth.firstAdminSetupCode}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let command: ServeCommand;
+  try {
+    command = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${SERVE_HELP}`);
+    process.exit(2);
+  }
+  if (command.kind === 'help') {
+    console.log(SERVE_HELP);
+    process.exit(0);
+  }
+  if (command.kind === 'user') {
+    process.exit(await runUserCommand(command, { input: process.stdin, output: process.stdout }));
+  }
+  await serve(command.options);
 }
 
 main().catch(async (error: unknown) => {
