@@ -15,8 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import superjson from 'superjson';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createApiServices } from '../main/api/api-services.ts';
-import { openDatabase } from '../main/db/database.ts';
+import { createGateway } from '../main/gateway/create-gateway.ts';
 import { startHttpServer } from '../main/headless/http-server.ts';
 import { wsApiClient } from '../test/ws-api-client.ts';
 import { percentile, printBenchResult, round } from './bench-report.ts';
@@ -87,10 +86,9 @@ async function protocolClient(baseUrl: string) {
 }
 
 // ── the API ────────────────────────────────────────────────────────────────────────────────────
-const database = await openDatabase({});
-const services = createApiServices(database);
 const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
-const server = await startHttpServer(services, { host: '127.0.0.1', port: 0, rendererDir });
+const gateway = await createGateway({ dataDir: path.join(rendererDir, 'data') });
+const server = await startHttpServer(gateway, { host: '127.0.0.1', port: 0, rendererDir });
 const client = wsApiClient({ baseUrl: server.url });
 await client.api.auth.setup.mutate({ username: 'bench', password: PASSWORD });
 const devices = [];
@@ -115,7 +113,7 @@ const officialSamples = await timeEach(ROUND_TRIPS / 5, () => client.api.devices
 direct.close();
 client.close();
 await server.close();
-await database.close();
+await gateway.stop();
 await rm(rendererDir, { recursive: true, force: true });
 
 console.log(`${ROUND_TRIPS} sequential round trips on one connection, after ${WARMUP} to warm up:`);

@@ -1,14 +1,17 @@
-// The API over a real test database, called directly (no transport): a manual clock, cheap
-// password hashing, and helpers to sign in as a user of any role.
+// The API of a real gateway (createGateway: frame bus, RocksDB WAL, drivers) over a test
+// database, called directly (no transport): a manual clock, cheap password hashing, and helpers
+// to sign in as a user of any role.
 import { TRPCError } from '@trpc/server';
 import type { UserRole } from '../common/enums.ts';
+import type { AuthSettings } from '../main/auth/auth-service.ts';
 import { appRouter } from '../main/api/app-router.ts';
 import { createConnection, type ApiConnection } from '../main/api/api-context.ts';
 import type { ApiError } from '../main/api/api-errors.ts';
-import { createApiServices, type ApiServices } from '../main/api/api-services.ts';
 import { createCallerFactory } from '../main/api/trpc.ts';
 import type { DatabaseHandle } from '../main/db/database.ts';
 import { manualClock, type ManualClock } from '../main/gateway/clock.ts';
+import { createGateway, type Gateway } from '../main/gateway/create-gateway.ts';
+import { tempDir } from './frame-fixtures.ts';
 
 /** scrypt at N=2^10: the same code path, a thousandth of the work. */
 export const TEST_HASH_COST = { logN: 10, r: 8, p: 1 };
@@ -18,7 +21,8 @@ export const TEST_PASSWORD = 'correct horse battery';
 const createCaller = createCallerFactory(appRouter);
 
 export interface ApiHarness {
-  services: ApiServices;
+  /** the gateway is the API's services */
+  services: Gateway;
   clock: ManualClock;
   /** a caller on its own connection (not signed in unless the connection has a token) */
   caller(connection?: ApiConnection): ReturnType<typeof createCaller>;
@@ -30,12 +34,22 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function apiHarness(database: DatabaseHandle): Promise<ApiHarness> {
+/** A gateway in a temp data folder over `database` (which it closes with the rest). */
+export async function apiHarness(database: DatabaseHandle, auth: Partial<AuthSettings> = {}): Promise<ApiHarness> {
   const clock = manualClock(new Date('2026-03-01T08:00:00Z'));
-  const services = createApiServices(database, {
-    clock,
-    auth: { hashCost: TEST_HASH_COST },
-    loginRateLimit: { burst: 1_000_000, perMinute: 1_000_000 },
+  const folder = await tempDir('gw-api-');
+  const services = await createGateway(
+    // async WAL writes: what these tests check does not depend on the disk's sync
+    { dataDir: folder.dir, wal: { durability: 'async' } },
+    {
+      database,
+      clock,
+      auth: { hashCost: TEST_HASH_COST, ...auth },
+      loginRateLimit: { burst: 1_000_000, perMinute: 1_000_000 },
+    },
+  ).catch(async (error: unknown) => {
+    await folder.remove();
+    throw error;
   });
   let counter = 0;
   const caller = (connection: ApiConnection = createConnection('direct')) => createCaller({ services, connection });
@@ -59,7 +73,13 @@ export async function apiHarness(database: DatabaseHandle): Promise<ApiHarness> 
       await api.auth.login({ username, password: TEST_PASSWORD });
       return { api, connection, userId: user.id };
     },
-    close: () => database.close(),
+    async close() {
+      try {
+        await services.stop();
+      } finally {
+        await folder.remove();
+      }
+    },
   };
 }
 

@@ -1,19 +1,26 @@
 // What the API's procedures reach: the `services` of the tRPC context. The composition root
-// (createGateway) builds them once; tests build them over a test database the same way.
+// (createGateway) builds them once; tests build a gateway the same way (test/api-harness.ts).
 //
-// Adding a subsystem to the API: give it a field here (e.g. `bus: FrameBus`, `drivers:
-// DriverManager`), fill it in createApiServices or createGateway, and write its procedures in
-// the area's router with `procedure('<access>')` from trpc.ts. Role checks, auditing and error
-// mapping then apply without further work.
+// Adding a subsystem to the API: give it a field in GatewayRuntime (or AccountServices when it
+// needs only the database), fill it in createGateway, and write its procedures in the area's
+// router with `procedure('<access>')` from trpc.ts. Role checks, auditing and error mapping
+// then apply without further work.
 import { AuditTrail } from '../audit/audit-trail.ts';
 import { AuthService, type AuthSettings } from '../auth/auth-service.ts';
 import { LoginRateLimiter, type RateLimit } from '../auth/login-rate-limiter.ts';
 import { UserAdministration } from '../auth/user-administration.ts';
+import type { FrameBus } from '../bus/frame-bus.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
+import type { DriverManager } from '../drivers/driver-manager.ts';
+import type { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { systemClock, type Clock } from '../gateway/clock.ts';
+import type { LastValueCache } from '../live/last-value-cache.ts';
+import type { TagWriter } from '../tags/tag-writer.ts';
+import type { FrameWal } from '../wal/frame-wal.ts';
 
-export interface ApiServices {
+/** The database, accounts and audit: all that a stopped gateway's `user` command needs too. */
+export interface AccountServices {
   database: DatabaseHandle;
   repos: Repositories;
   clock: Clock;
@@ -25,13 +32,31 @@ export interface ApiServices {
   loginLimiter: LoginRateLimiter;
 }
 
+/** The running gateway's parts behind live values, tag writes, drivers, commissioning and metrics. */
+export interface GatewayRuntime {
+  /** Every value, command and event moves through the bus (README: "Using the frame bus"). */
+  bus: FrameBus;
+  /** The write-ahead log behind the bus: durable consumers, retention, metrics. */
+  wal: FrameWal;
+  /** The field drivers, publishing into the bus; CommandFrames on the bus reach them. */
+  drivers: DriverManager;
+  /** One-off Modbus reads and writes and their traffic log, on the drivers' lines. */
+  commissioning: ModbusCommissioning;
+  /** The latest value of every tag, for the snapshot that opens a live view. */
+  lastValues: LastValueCache;
+  /** Tag writes as CommandFrames, waiting for their acknowledgement. */
+  tagWriter: TagWriter;
+}
+
+export interface ApiServices extends AccountServices, GatewayRuntime {}
+
 export interface ApiServicesOptions {
   clock?: Clock;
   auth?: Partial<AuthSettings>;
   loginRateLimit?: RateLimit;
 }
 
-export function createApiServices(database: DatabaseHandle, options: ApiServicesOptions = {}): ApiServices {
+export function createAccountServices(database: DatabaseHandle, options: ApiServicesOptions = {}): AccountServices {
   const clock = options.clock ?? systemClock;
   const repos = repositories(database.db);
   const auth = new AuthService(database.db, clock, options.auth);

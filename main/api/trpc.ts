@@ -117,6 +117,15 @@ const SESSION_REFUSALS: Record<NonNullable<ResolvedContext['sessionRefusal']>, s
   idle: 'Your session ended after a period of inactivity; sign in again.',
 };
 
+/** The UNAUTHORIZED error for a caller without a (valid) session; null: never signed in. */
+export function sessionRefusedError(refusal: ResolvedContext['sessionRefusal']): ApiError {
+  return new ApiError({
+    code: 'UNAUTHORIZED',
+    message: SESSION_REFUSALS[refusal ?? 'unknown'],
+    reason: refusal === null ? 'SIGN_IN_REQUIRED' : `SESSION_${refusal.toUpperCase()}`,
+  });
+}
+
 const enforceAccess = t.middleware(({ ctx, meta, next }) => {
   const { session, sessionRefusal } = ctx as ResolvedContext;
   const access = meta?.access;
@@ -124,13 +133,7 @@ const enforceAccess = t.middleware(({ ctx, meta, next }) => {
     throw new Error('A procedure was built without procedure(access): it has no access rule');
   }
   if (access === 'public') return next();
-  if (!session) {
-    throw new ApiError({
-      code: 'UNAUTHORIZED',
-      message: SESSION_REFUSALS[sessionRefusal ?? 'unknown'],
-      reason: sessionRefusal === null ? 'SIGN_IN_REQUIRED' : `SESSION_${sessionRefusal.toUpperCase()}`,
-    });
-  }
+  if (!session) throw sessionRefusedError(sessionRefusal);
   if (session.user.mustChangePassword && access !== 'own-account') {
     throw new ApiError({
       code: 'FORBIDDEN',

@@ -220,8 +220,12 @@ export class AuthService {
     return this.openSession(signedInUser, client);
   }
 
-  /** Checks a session token; cheap for a busy session (memory), exact after sessionRecheckMs. */
-  async authenticate(token: string): Promise<SessionCheck> {
+  /**
+   * Checks a session token; cheap for a busy session (memory), exact after sessionRecheckMs.
+   * A call counts as activity (it defers the idle timeout) unless `activity` is false: a live
+   * stream re-checking its session does not keep an unattended session alive.
+   */
+  async authenticate(token: string, { activity = true }: { activity?: boolean } = {}): Promise<SessionCheck> {
     const tokenHash = hashSessionToken(token);
     const now = this.clock.now();
     const nowMs = now.getTime();
@@ -249,6 +253,7 @@ export class AuthService {
       if (refusal === 'idle' || refusal === 'expired') await this.repos.sessions.revoke(entry.row.id);
       return { ok: false, reason: refusal };
     }
+    if (!activity) return { ok: true, session: this.describe(entry.row, entry.user, now) };
     entry.row.lastActivity = now;
     if (nowMs - entry.lastWrittenActivity >= this.settings.activityWriteMs) {
       entry.lastWrittenActivity = nowMs;

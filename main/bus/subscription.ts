@@ -31,6 +31,8 @@ export type FrameBatchHandler = (frames: Frame[]) => void | Promise<void>;
 
 export interface Subscription {
   readonly name: string;
+  /** frames received but not yet handed to the handler */
+  readonly queued: number;
   unsubscribe(): void;
 }
 
@@ -77,6 +79,7 @@ abstract class BaseSubscription implements Subscription {
     this.limit = Math.max(1, options.queueLimit ?? 10_000);
   }
 
+  abstract readonly queued: number;
   abstract enqueue(frame: Frame): void;
   abstract metrics(): SubscriptionMetrics;
   protected abstract stop(): void;
@@ -242,12 +245,16 @@ export class CoalescedSubscription extends BaseSubscription {
     this.schedule();
   }
 
+  get queued(): number {
+    return this.latest.size + this.others.length;
+  }
+
   metrics(): SubscriptionMetrics {
     const { name, delivered, dropped, handlerErrors } = this;
     return {
       name,
       kind: 'coalesced',
-      queued: this.latest.size + this.others.length,
+      queued: this.queued,
       delivered,
       dropped,
       handlerErrors,

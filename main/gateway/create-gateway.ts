@@ -1,6 +1,6 @@
 // The composition root: builds a running gateway from its configuration. It knows nothing of
 // Electron or HTTP; the Electron shell, the headless server, tests and benchmarks all call it.
-import { createApiServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
+import { createAccountServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
 import { busFrameSink } from '../bus/bus-frame-sink.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
@@ -13,22 +13,16 @@ import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
+import { LastValueCache } from '../live/last-value-cache.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
-import { type FrameWal, openFrameWal } from '../wal/frame-wal.ts';
+import { TagWriter } from '../tags/tag-writer.ts';
+import { openFrameWal } from '../wal/frame-wal.ts';
 import { openRocksDbStorage } from '../wal/rocksdb-storage.ts';
 
 /** The gateway is the API's services plus what only the composition root handles. */
 export interface Gateway extends ApiServices {
   config: GatewayConfig;
   folders: DataFolders;
-  /** Every value, command and event moves through the bus (README: "Using the frame bus"). */
-  bus: FrameBus;
-  /** The write-ahead log behind the bus: durable consumers, retention, metrics. */
-  wal: FrameWal;
-  /** The field drivers, publishing into the bus; CommandFrames on the bus reach them. */
-  drivers: DriverManager;
-  /** One-off Modbus reads and writes and their traffic log, on the drivers' lines. */
-  commissioning: ModbusCommissioning;
   /** The demo simulator and its devices, when the demo profile plays (config.demo). */
   demo: DemoProfile | undefined;
   /** Stops everything in dependency order; safe to call twice. */
@@ -38,7 +32,12 @@ export interface Gateway extends ApiServices {
 /** Undoes, in reverse order, what a half-built gateway has started when a later step fails. */
 type Closer = () => Promise<void> | void;
 
-export async function createGateway(input: GatewayConfigInput, options: ApiServicesOptions = {}): Promise<Gateway> {
+export interface GatewayOptions extends ApiServicesOptions {
+  /** An open database to use instead of the configured one (tests); the gateway closes it. */
+  database?: DatabaseHandle;
+}
+
+export async function createGateway(input: GatewayConfigInput, options: GatewayOptions = {}): Promise<Gateway> {
   const config = parseGatewayConfig(input);
   const folders = dataFolders(config.dataDir);
   const closers: Closer[] = [];
@@ -57,9 +56,10 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
   closers.push(() => lock.release());
   try {
     // Opened first, closed last: the WAL's consumers may still write to it while closing.
-    const database: DatabaseHandle = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite });
+    const database: DatabaseHandle =
+      options.database ?? (await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite }));
     closers.push(() => database.close());
-    const services = createApiServices(database, options);
+    const services = createAccountServices(database, options);
     await services.auth.purgeEndedSessions();
 
     // --- frame bus and write-ahead log ---
@@ -89,6 +89,13 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     eventsTo.bus = bus;
     // Producers stop before the WAL, which writes what it holds before the database goes away.
     closers.push(() => bus.close());
+
+    // --- live values and tag writes (the API's streams and tags.write) ---
+    // Subscribed before the drivers start, so that the first values are cached too.
+    const lastValues = new LastValueCache(bus);
+    const tagWriter = new TagWriter(bus);
+    closers.push(() => tagWriter.close());
+    closers.push(() => lastValues.close());
 
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
@@ -120,6 +127,8 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
       wal,
       drivers,
       commissioning: new ModbusCommissioning(modbusLines),
+      lastValues,
+      tagWriter,
       demo,
       stop() {
         stopping ??= closeAll();

@@ -3,7 +3,7 @@
 // and its data folder, which is the proof of authority; it refuses while a gateway runs on the
 // folder, and leaves an audit row naming the operating-system user who ran it.
 import os from 'node:os';
-import { createApiServices } from '../api/api-services.ts';
+import { createAccountServices } from '../api/api-services.ts';
 import { username as usernameSchema } from '../api/auth-router.ts';
 import { lockDataFolder } from '../config/data-folder-lock.ts';
 import { dataFolders } from '../config/data-folders.ts';
@@ -33,7 +33,7 @@ export async function runUserCommand(command: UserCommand, io: PasswordIo): Prom
   try {
     const database = await openDatabase({ url: command.databaseUrl, pgliteDir: folders.pglite });
     try {
-      const services = createApiServices(database);
+      const services = createAccountServices(database);
       const existing = await services.repos.users.getByUsername(username);
       if (command.action === 'create-admin' && existing) {
         say(`There is already a user named '${existing.username}'; use 'user reset-password ${existing.username}'.`);
