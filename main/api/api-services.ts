@@ -16,6 +16,7 @@ import type { DriverManager } from '../drivers/driver-manager.ts';
 import type { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { systemClock, type Clock } from '../gateway/clock.ts';
 import type { LastValueCache } from '../live/last-value-cache.ts';
+import type { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
 import type { TagWriter } from '../tags/tag-writer.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
 
@@ -46,6 +47,8 @@ export interface GatewayRuntime {
   lastValues: LastValueCache;
   /** Tag writes as CommandFrames, waiting for their acknowledgement. */
   tagWriter: TagWriter;
+  /** The main process's event-loop lag and load, for system.metrics. */
+  eventLoop: EventLoopMonitor;
 }
 
 export interface ApiServices extends AccountServices, GatewayRuntime {}

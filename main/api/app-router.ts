@@ -4,6 +4,7 @@
 import { alertsRouter } from './alerts-router.ts';
 import { auditRouter } from './audit-router.ts';
 import { authRouter } from './auth-router.ts';
+import { commissioningRouter } from './commissioning-router.ts';
 import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
 import { systemRouter } from './system-router.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   tags: tagsRouter,
   alerts: alertsRouter,
   drivers: driversRouter,
+  commissioning: commissioningRouter,
   system: systemRouter,
   audit: auditRouter,
 });

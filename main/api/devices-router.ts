@@ -3,11 +3,54 @@ import { z } from 'zod';
 import { requireRecord } from '../db/database-errors.ts';
 import { deviceFields, deviceFilter } from '../records/device-record.ts';
 import { exportDevices, importDevices } from '../transfer/device-transfer.ts';
+import { eventView } from '../live/frame-views.ts';
 import { id, updateInput } from './api-schemas.ts';
+import { deviceStatuses, type DeviceStatusView } from './drivers-router.ts';
+import { liveStream } from './live-stream.ts';
 import { exportFileName, importInput, exportInput, runImport } from './transfer-procedures.ts';
 import { procedure, router, signedIn } from './trpc.ts';
 
+export interface DeviceStatusChangeView {
+  deviceId: string;
+  status: string;
+  previousStatus: string;
+  reason: string;
+  time: Date;
+}
+
+/** What devices.live sends: every device's status first, then the changes as they happen. */
+export type DeviceStatusMessage =
+  { kind: 'snapshot'; devices: DeviceStatusView[] } | { kind: 'changes'; changes: DeviceStatusChangeView[] };
+
 export const devicesRouter = router({
+  /**
+   * Device status, live: the status of every device (or those listed) with its polling state,
+   * then each status change (Online, Offline, Error, …) with its reason. Ends with the session.
+   */
+  live: procedure('read')
+    .input(z.object({ deviceIds: z.array(id).max(1_000, 'at most 1,000 devices per stream').default([]) }).prefault({}))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { bus, repos, drivers } = ctx.services;
+      const only = input.deviceIds.length > 0 ? new Set(input.deviceIds) : undefined;
+      yield* liveStream<DeviceStatusMessage>(
+        ctx,
+        signal,
+        (push) =>
+          bus.subscribeCoalesced(
+            { name: `api devices.live (${signedIn(ctx).user.username})`, types: ['event'], deviceIds: only },
+            (frames) => {
+              const changes: DeviceStatusChangeView[] = [];
+              for (const frame of frames) {
+                const view = frame.type === 'event' ? eventView(frame) : undefined;
+                if (view?.kind === 'deviceStatus') changes.push({ ...view.deviceStatus, time: view.time });
+              }
+              return changes.length > 0 ? push({ kind: 'changes', changes }) : undefined;
+            },
+          ),
+        async () => ({ kind: 'snapshot', devices: await deviceStatuses(repos, drivers, only) }),
+      );
+    }),
+
   list: procedure('read')
     .input(deviceFilter.optional())
     .query(({ ctx, input }) => ctx.services.repos.devices.list(input)),

@@ -1,11 +1,56 @@
-// Drivers: the registry of installed protocol drivers and the driver configurations. Starting,
-// stopping and live status come with the driver manager (access level 'configure-drivers').
+// Drivers: the registry of installed protocol drivers, the driver configurations, and the
+// driver manager at work: what each device's polling is doing, starting and stopping it.
 import { z } from 'zod';
-import { PROTOCOL_KINDS } from '../../common/enums.ts';
+import { PROTOCOL_KINDS, type DeviceStatus } from '../../common/enums.ts';
 import { requireRecord } from '../db/database-errors.ts';
+import type { Repositories } from '../db/repositories/repositories.ts';
+import type { DeviceRuntime } from '../drivers/device-runner.ts';
+import type { DriverManager } from '../drivers/driver-manager.ts';
 import { driverConfigFields } from '../records/driver-config-record.ts';
 import { id, oneOf, updateInput } from './api-schemas.ts';
-import { procedure, router } from './trpc.ts';
+import { procedure, router, signedIn } from './trpc.ts';
+
+/** A device as the status views show it: its status and why, and what its polling is doing. */
+export interface DeviceStatusView {
+  deviceId: string;
+  name: string;
+  protocol: string;
+  enabled: boolean;
+  status: DeviceStatus;
+  /** why, in words (empty while all is well) */
+  reason: string;
+  lastSeen: Date | null;
+  /** polling: the runner's state; 'stopped by user'; or 'not polled' (disabled, maintenance, no driver) */
+  polling: DeviceRuntime['state'] | 'stopped by user' | 'not polled';
+  runtime: DeviceRuntime | null;
+}
+
+/** Every device (or those listed), its status from the driver manager when it polls it. */
+export async function deviceStatuses(
+  repos: Repositories,
+  drivers: DriverManager,
+  only?: ReadonlySet<string>,
+): Promise<DeviceStatusView[]> {
+  const rows = await repos.devices.list();
+  const runtimes = new Map(drivers.devices().map((device) => [device.deviceId, device]));
+  return rows
+    .filter((row) => !only || only.has(row.id))
+    .map((row) => {
+      const runtime = runtimes.get(row.id);
+      const { groups, deviceId, name, driverConfig, state, demoted, failures } = runtime ?? {};
+      return {
+        deviceId: row.id,
+        name: row.name,
+        protocol: row.protocol,
+        enabled: row.enabled,
+        status: runtime?.status ?? row.status,
+        reason: runtime?.reason ?? (drivers.isPaused(row.id) ? 'polling stopped by a user' : ''),
+        lastSeen: runtime?.lastSeen ?? row.lastSeen,
+        polling: runtime?.state ?? (drivers.isPaused(row.id) ? 'stopped by user' : 'not polled'),
+        runtime: runtime ? ({ groups, deviceId, name, driverConfig, state, demoted, failures } as DeviceRuntime) : null,
+      };
+    });
+}
 
 const registryRouter = router({
   /** Installed drivers, one per protocol, with version, capabilities and load status. */
@@ -46,4 +91,65 @@ const configsRouter = router({
 export const driversRouter = router({
   registry: registryRouter,
   configs: configsRouter,
+
+  /** Whether the drivers poll, and what each device's polling is doing, with its last error in words. */
+  status: procedure('read').query(async ({ ctx }) => {
+    const { repos, drivers } = ctx.services;
+    return { started: drivers.started, devices: await deviceStatuses(repos, drivers) };
+  }),
+
+  /** One device's status and, for each of its tags whose last value was not good, why. */
+  deviceStatus: procedure('read')
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => {
+      const { repos, drivers } = ctx.services;
+      const device = requireRecord(await repos.devices.get(input.id), 'device', input.id);
+      const [view] = await deviceStatuses(repos, drivers, new Set([device.id]));
+      const tags = await repos.tags.list({ deviceId: device.id });
+      const tagProblems = tags.flatMap((tag) => {
+        const problem = drivers.tagProblem(device.id, tag.id);
+        return problem ? [{ tagId: tag.id, name: tag.name, problem }] : [];
+      });
+      return { ...(view as DeviceStatusView), tagProblems };
+    }),
+
+  /** Starts polling every enabled device (after stop). */
+  start: procedure('configure-drivers').mutation(async ({ ctx }) => {
+    await ctx.services.drivers.start();
+    return { started: ctx.services.drivers.started };
+  }),
+
+  /** Stops polling every device; writes are refused until start. */
+  stop: procedure('configure-drivers').mutation(async ({ ctx }) => {
+    await ctx.services.drivers.stop();
+    return { started: ctx.services.drivers.started };
+  }),
+
+  /** Restarts polling with the current devices, tags and driver configurations. */
+  reload: procedure('configure-drivers').mutation(async ({ ctx }) => {
+    await ctx.services.drivers.reload();
+    return { started: ctx.services.drivers.started };
+  }),
+
+  /** Stops polling one device (e.g. to free its serial line) until startDevice or a restart. */
+  stopDevice: procedure('configure-drivers', { resourceType: 'device' })
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      const { repos, drivers } = ctx.services;
+      const device = requireRecord(await repos.devices.get(input.id), 'device', input.id);
+      await drivers.stopDevice(device.id, `polling stopped by ${signedIn(ctx).user.username}`);
+      const [view] = await deviceStatuses(repos, drivers, new Set([device.id]));
+      return view as DeviceStatusView;
+    }),
+
+  /** Polls a device stopped by stopDevice again. */
+  startDevice: procedure('configure-drivers', { resourceType: 'device' })
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      const { repos, drivers } = ctx.services;
+      const device = requireRecord(await repos.devices.get(input.id), 'device', input.id);
+      await drivers.startDevice(device.id);
+      const [view] = await deviceStatuses(repos, drivers, new Set([device.id]));
+      return view as DeviceStatusView;
+    }),
 });

@@ -1,10 +1,83 @@
-// The gateway's own state. Metrics and the WAL backlog come with the bus and the WAL.
+// The gateway's own state: health, metrics (frame bus, WAL backlog per durable consumer, event
+// loop, memory) and the stream of events (device status, alerts, driver state, system).
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { EVENT_KIND_NAMES, eventView, type EventView } from '../live/frame-views.ts';
 import { queryRows } from '../db/database.ts';
 import { appVersion } from '../config/app-version.ts';
-import { procedure, router } from './trpc.ts';
+import { id, oneOf } from './api-schemas.ts';
+import { liveStream } from './live-stream.ts';
+import { procedure, router, signedIn } from './trpc.ts';
+
+const eventsInput = z
+  .object({
+    /** the kinds to stream; all when empty */
+    kinds: z.array(oneOf(EVENT_KIND_NAMES)).max(EVENT_KIND_NAMES.length).default([]),
+    /** only events about these devices (device status, alerts); all when empty */
+    deviceIds: z.array(id).max(1_000, 'at most 1,000 devices per stream').default([]),
+  })
+  .prefault({});
 
 export const systemRouter = router({
+  /**
+   * Events as they happen, in batches at most ten times a second: device status changes, alert
+   * lifecycle, driver state and system events (WAL, backpressure). Ends with the session.
+   */
+  events: procedure('read')
+    .input(eventsInput)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const kinds = new Set(input.kinds.length > 0 ? input.kinds : EVENT_KIND_NAMES);
+      yield* liveStream<{ events: EventView[] }>(ctx, signal, (push) =>
+        ctx.services.bus.subscribeCoalesced(
+          {
+            name: `api system.events (${signedIn(ctx).user.username})`,
+            types: ['event'],
+            deviceIds: input.deviceIds.length > 0 ? input.deviceIds : undefined,
+          },
+          (frames) => {
+            const events: EventView[] = [];
+            for (const frame of frames) {
+              const view = frame.type === 'event' ? eventView(frame) : undefined;
+              if (view && kinds.has(view.kind)) events.push(view);
+            }
+            return events.length > 0 ? push({ events }) : undefined;
+          },
+        ),
+      );
+    }),
+
+  /**
+   * How the gateway is coping: frames per second through the bus, its live subscribers and their
+   * queues, the WAL (size, commit latency, pending frames) with the backlog of each durable
+   * consumer, event-loop lag and memory.
+   */
+  metrics: procedure('read').query(({ ctx }) => {
+    const { bus, wal, eventLoop, lastValues } = ctx.services;
+    const walMetrics = wal.metrics();
+    const memory = process.memoryUsage();
+    return {
+      at: ctx.services.clock.now(),
+      bus: bus.metrics(),
+      wal: walMetrics,
+      /** frames the durable consumers (historian, relational writer) have yet to store */
+      walBacklog: walMetrics.consumers.map(({ name, lagFrames, lagSeconds, failing, lastError }) => ({
+        name,
+        frames: lagFrames,
+        seconds: lagSeconds,
+        failing,
+        lastError: lastError ?? null,
+      })),
+      eventLoop: eventLoop.read(),
+      memory: {
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
+        externalBytes: memory.external,
+      },
+      tagsWithValues: lastValues.size,
+    };
+  }),
+
   /** Versions, uptime and which database the gateway runs on. */
   health: procedure('read').query(async ({ ctx }) => {
     const { database, clock, startedAt } = ctx.services;

@@ -58,6 +58,9 @@ export class DriverManager {
   private readonly runners = new Map<string, DeviceRunner>();
   private readonly active = new Map<string, ActiveConfig>();
   private readonly running = new Set<ProtocolKind>();
+  /** devices whose polling a user stopped, with the reason; until startDevice() or a restart */
+  private readonly paused = new Map<string, string>();
+  private polling = false;
   private readonly status: DeviceStatusRecorder;
   private readonly log: DriverLog;
   private transition: Promise<void> = Promise.resolve();
@@ -85,6 +88,41 @@ export class DriverManager {
     });
   }
 
+  /** Whether the manager polls (between start() and stop()). */
+  get started(): boolean {
+    return this.polling;
+  }
+
+  /**
+   * Stops polling one device until startDevice() (or the gateway's next start), e.g. to free its
+   * serial line for a commissioning tool. Its status becomes Unknown with `reason`.
+   */
+  stopDevice(deviceId: string, reason: string): Promise<void> {
+    return this.queue(async () => {
+      this.paused.set(deviceId, reason);
+      const runner = this.runners.get(deviceId);
+      if (!runner) return;
+      this.runners.delete(deviceId);
+      await runner.stop();
+      this.status.change(deviceId, 'Unknown', reason);
+      await this.status.flush();
+    });
+  }
+
+  /** Polls a device stopped by stopDevice() again (the drivers restart to pick it up). */
+  startDevice(deviceId: string): Promise<void> {
+    return this.queue(async () => {
+      if (!this.paused.delete(deviceId) || !this.polling) return;
+      await this.stopNow();
+      await this.startNow();
+    });
+  }
+
+  /** Whether a user stopped this device's polling. */
+  isPaused(deviceId: string): boolean {
+    return this.paused.has(deviceId);
+  }
+
   /** start/stop/reload run one after another; a failed one does not block the next. */
   private queue(step: () => Promise<void>): Promise<void> {
     const next = this.transition.catch(() => undefined).then(step);
@@ -93,7 +131,8 @@ export class DriverManager {
   }
 
   private async startNow(): Promise<void> {
-    if (this.runners.size > 0) return;
+    if (this.polling) return;
+    this.polling = true;
     const { repos, factories } = this.options;
     const usable = new Map<ProtocolKind, DriverFactory>();
     const unusable = new Map<ProtocolKind, string>();
@@ -138,6 +177,11 @@ export class DriverManager {
       const factory = usable.get(device.protocol);
       if (!factory && !problem) continue; // a protocol this gateway has no driver for (yet)
       this.status.track(device);
+      const pausedBecause = this.paused.get(device.id);
+      if (pausedBecause !== undefined) {
+        this.status.change(device.id, 'Unknown', pausedBecause);
+        continue;
+      }
       if (problem) {
         this.status.change(device.id, 'Error', `the ${device.protocol} driver cannot run here: ${problem}`);
         continue;
@@ -171,6 +215,7 @@ export class DriverManager {
   }
 
   private async stopNow(): Promise<void> {
+    this.polling = false;
     const runners = [...this.runners.values()];
     this.runners.clear();
     await Promise.all(runners.map((runner) => runner.stop()));

@@ -14,6 +14,7 @@ import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LastValueCache } from '../live/last-value-cache.ts';
+import { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { TagWriter } from '../tags/tag-writer.ts';
 import { openFrameWal } from '../wal/frame-wal.ts';
@@ -96,6 +97,8 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     const tagWriter = new TagWriter(bus);
     closers.push(() => tagWriter.close());
     closers.push(() => lastValues.close());
+    const eventLoop = new EventLoopMonitor();
+    closers.push(() => eventLoop.close());
 
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
@@ -129,6 +132,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
       commissioning: new ModbusCommissioning(modbusLines),
       lastValues,
       tagWriter,
+      eventLoop,
       demo,
       stop() {
         stopping ??= closeAll();

@@ -1,7 +1,8 @@
-// Live values and tag writes end to end, on both database backends: a real gateway (frame bus,
-// RocksDB WAL, Modbus drivers) polling the Modbus simulator on loopback, and real WebSocket
-// clients of the headless server. Streams open with a snapshot, coalesce, and end with the
-// session; writes are checked before they leave, reach the device and leave an audit row.
+// The procedures of a running gateway end to end, on both database backends: a real gateway
+// (frame bus, RocksDB WAL, Modbus drivers) polling the Modbus simulator on loopback, and real
+// WebSocket clients of the headless server. Live streams open with a snapshot, coalesce, and end
+// with the session; writes are checked before they leave, reach the device and leave an audit
+// row; polling is stopped and started per device; commissioning talks to the simulator.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,9 @@ import type { Tag } from '../db/repositories/tags-repository.ts';
 import { startHttpServer, type RunningHttpServer } from '../headless/http-server.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../simulator/modbus-simulator.ts';
 import type { AppRouter } from './app-router.ts';
+import type { DeviceStatusMessage } from './devices-router.ts';
 import type { LiveValuesMessage } from './tags-router.ts';
+import type { EventView } from '../live/frame-views.ts';
 
 type Client = ReturnType<typeof wsApiClient>;
 
@@ -39,7 +42,7 @@ function receive<T>(
 }
 
 for (const backend of databaseBackends()) {
-  describe.skipIf(!backend.available)(`live values and tag writes (${backend.name})`, () => {
+  describe.skipIf(!backend.available)(`a running gateway's procedures (${backend.name})`, () => {
     let h: ApiHarness;
     let server: RunningHttpServer;
     let rendererDir: string;
@@ -257,6 +260,118 @@ for (const backend of databaseBackends()) {
       } finally {
         await h.services.drivers.start();
       }
+    });
+
+    it("stops and starts one device's polling, streaming the status change, with audit rows", async () => {
+      const { api } = await clientAs('MAINTENANCE');
+      const status = await api.drivers.status.query();
+      expect(status.started).toBe(true);
+      expect(status.devices.find((d) => d.deviceId === boiler.id)).toMatchObject({
+        status: 'Online',
+        polling: 'polling',
+        reason: '',
+      });
+      const devices = receive<DeviceStatusMessage>((handlers) =>
+        api.devices.live.subscribe({ deviceIds: [boiler.id] }, handlers),
+      );
+      const events = receive<{ events: EventView[] }>((handlers) =>
+        api.system.events.subscribe({ kinds: ['deviceStatus'] }, handlers),
+      );
+      try {
+        await until(() => devices.messages.length >= 1);
+        const [snapshot] = devices.messages;
+        expect(snapshot?.data).toMatchObject({
+          kind: 'snapshot',
+          devices: [{ deviceId: boiler.id, status: 'Online' }],
+        });
+
+        const stopped = await api.drivers.stopDevice.mutate({ id: boiler.id });
+        expect(stopped).toMatchObject({ status: 'Unknown', polling: 'stopped by user' });
+        await until(() => devices.messages.length >= 2 && events.messages.length >= 1);
+        expect(devices.messages[1]?.data).toMatchObject({
+          kind: 'changes',
+          changes: [{ deviceId: boiler.id, status: 'Unknown', previousStatus: 'Online' }],
+        });
+        expect(events.messages[0]?.data.events[0]).toMatchObject({
+          kind: 'deviceStatus',
+          deviceStatus: { deviceId: boiler.id, status: 'Unknown' },
+        });
+        const refused = await api.tags.write.mutate({ id: tags.setpoint!.id, value: 5 });
+        expect(refused).toMatchObject({ success: false });
+
+        await api.drivers.startDevice.mutate({ id: boiler.id });
+        await until(() => h.services.drivers.devices().some((d) => d.deviceId === boiler.id && d.status === 'Online'));
+        const detail = await api.drivers.deviceStatus.query({ id: boiler.id });
+        expect(detail).toMatchObject({ status: 'Online', polling: 'polling', tagProblems: [] });
+        const audit = await h.services.audit.query({ actionPrefix: 'drivers.' });
+        expect(audit.map((row) => [row.action, row.resourceId, row.success])).toEqual(
+          expect.arrayContaining([
+            ['drivers.stopDevice', boiler.id, true],
+            ['drivers.startDevice', boiler.id, true],
+          ]),
+        );
+      } finally {
+        devices.stop();
+        events.stop();
+      }
+    });
+
+    it('sends one-off Modbus requests with their traffic, and decodes registers', async () => {
+      const { api } = await clientAs('MAINTENANCE');
+      const endpoint = `127.0.0.1:${simulator.tcpPort}`;
+      await api.tags.write.mutate({ id: tags.setpoint!.id, value: 20 });
+      const read = await api.commissioning.modbus.mutate({
+        protocol: 'ModbusTcp',
+        endpoint,
+        modbus: { unitId: 1 },
+        functionCode: 3,
+        address: 1,
+        count: 1,
+      });
+      expect(read).toMatchObject({ ok: true, registers: [20] });
+      expect(read.traffic.map((t) => t.direction)).toEqual(['tx', 'rx']);
+      const absent = await api.commissioning.modbus.mutate({
+        protocol: 'ModbusTcp',
+        endpoint,
+        modbus: { unitId: 9 },
+        functionCode: 3,
+        address: 0,
+        count: 1,
+        timeoutMs: 200,
+      });
+      expect(absent.ok).toBe(false);
+      const bad = await api.commissioning.modbus
+        .mutate({ protocol: 'ModbusTcp', endpoint, functionCode: 3, address: 65535, count: 2 })
+        .catch((e: unknown) => e as TRPCClientError<AppRouter>);
+      expect((bad as TRPCClientError<AppRouter>).data).toMatchObject({ code: 'BAD_REQUEST', field: 'count' });
+      const audit = await h.services.audit.query({ actionPrefix: 'commissioning.modbus' });
+      expect(audit.length).toBeGreaterThanOrEqual(3);
+
+      // 21.5 as a Float in CDAB order: 0x41AC0000 → registers [0x0000, 0x41AC]
+      const candidates = await api.commissioning.decode.query({ registers: [0x0000, 0x41ac], displayed: '21.5' });
+      expect(candidates[0]).toMatchObject({ dataType: 'Float', wordOrder: 'CDAB', scaling: 1, value: 21.5 });
+      const notANumber = await api.commissioning.decode
+        .query({ registers: [1], displayed: 'warm' })
+        .catch((e: unknown) => e as TRPCClientError<AppRouter>);
+      expect((notANumber as TRPCClientError<AppRouter>).data).toMatchObject({
+        code: 'BAD_REQUEST',
+        field: 'displayed',
+      });
+      expect(Array.isArray(await api.commissioning.serialPorts.query().catch(() => []))).toBe(true);
+    });
+
+    it('reports metrics: frames through the bus, the WAL and its backlog, the event loop, memory', async () => {
+      const { api } = await clientAs('VIEWER');
+      const metrics = await api.system.metrics.query();
+      expect(metrics.bus.published).toBeGreaterThan(0);
+      expect(metrics.bus.subscriptions.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['last-value-cache', 'tag-writer', 'command-router']),
+      );
+      expect(metrics.wal.lastSequenceId).toBeGreaterThan(0);
+      expect(Array.isArray(metrics.walBacklog)).toBe(true);
+      expect(metrics.eventLoop.lagP99Ms).toBeGreaterThanOrEqual(0);
+      expect(metrics.memory.rssBytes).toBeGreaterThan(0);
+      expect(metrics.tagsWithValues).toBeGreaterThanOrEqual(3);
     });
   });
 }
