@@ -2,6 +2,8 @@
 // e2e suite): the same tRPC client the browser uses, with the `ws` package as its WebSocket.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
+// registers the live value batches' wire format with superjson
+import '../common/live-values-message.ts';
 import WebSocket from 'ws';
 import type { AppRouter } from '../main/api/app-router.ts';
 

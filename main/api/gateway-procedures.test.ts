@@ -16,9 +16,9 @@ import type { Device } from '../db/repositories/devices-repository.ts';
 import type { Tag } from '../db/repositories/tags-repository.ts';
 import { startHttpServer, type RunningHttpServer } from '../headless/http-server.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../simulator/modbus-simulator.ts';
+import type { LiveValuesMessage } from '../../common/live-values-message.ts';
 import type { AppRouter } from './app-router.ts';
 import type { DeviceStatusMessage } from './devices-router.ts';
-import type { LiveValuesMessage } from './tags-router.ts';
 import type { EventView } from '../live/frame-views.ts';
 
 type Client = ReturnType<typeof wsApiClient>;

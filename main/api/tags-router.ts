@@ -1,6 +1,7 @@
 // Tags: the values the gateway reads from each device, with their CSV/JSON import and export,
 // their live values (a stream from the frame bus) and writes to the devices.
 import { z } from 'zod';
+import { LiveValuesMessage } from '../../common/live-values-message.ts';
 import { BusOverloadedError } from '../bus/frame-bus.ts';
 import { requireRecord } from '../db/database-errors.ts';
 import { tagValueOf, tagValueView, type TagValue, type TagValueView } from '../live/frame-views.ts';
@@ -12,9 +13,6 @@ import { id, limit, offset, requiredOr, updateInput } from './api-schemas.ts';
 import { liveStream } from './live-stream.ts';
 import { exportFileName, exportInput, importInput, runImport } from './transfer-procedures.ts';
 import { procedure, router, signedIn } from './trpc.ts';
-
-/** What tags.live sends: the current values first, then the changes, at most once per interval. */
-export type LiveValuesMessage = { kind: 'snapshot' | 'update'; values: TagValueView[] };
 
 const liveInput = z
   .object({
@@ -103,12 +101,12 @@ export const tagsRouter = router({
               const values: TagValueView[] = [];
               for (const frame of frames)
                 if (frame.type === 'data') values.push(tagValueView(frame.payload, frame.sequenceId));
-              return push({ kind: 'update', values });
+              return push(new LiveValuesMessage('update', values));
             },
           ),
         async () => {
           await lastValues.settled();
-          return { kind: 'snapshot', values: lastValues.snapshot(filter) };
+          return new LiveValuesMessage('snapshot', lastValues.snapshot(filter));
         },
       );
     }),

@@ -9,29 +9,11 @@ import {
   type EventFrame,
   type Value,
 } from '../../proto/generated/frame.ts';
+import type { QualityName, TagValue, TagValueView } from '../../common/live-values-message.ts';
 import type { Frame } from '../frames/frame.ts';
 import { nsToMs } from '../frames/frame-clock.ts';
 
-/** A tag's value as the UI shows it; bytes as hex text, timestamps as Dates. */
-export type TagValue = boolean | number | bigint | string | Date | null;
-
-export type QualityName = 'Good' | 'Uncertain' | 'Bad';
-
-export interface TagValueView {
-  tagId: string;
-  deviceId: string;
-  /** null when the quality is Bad and there is no value */
-  value: TagValue;
-  quality: QualityName;
-  /** why the value is not Good, e.g. "TIMEOUT"; null when Good */
-  reason: string | null;
-  /** the protocol's own code (Modbus exception, OPC UA status); 0 when none */
-  errorCode: number;
-  /** when the device sampled it, ms since the epoch */
-  sourceTime: number;
-  /** the frame's sequence number: a later update of the same tag has a greater one */
-  sequenceId: number;
-}
+export type { QualityName, TagValue, TagValueView };
 
 const QUALITY_NAMES: Record<Quality, QualityName> = {
   [Quality.QUALITY_GOOD]: 'Good',

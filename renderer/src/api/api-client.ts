@@ -3,6 +3,8 @@
 // keeps its session token for the tab, so that a reload stays signed in.
 import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
+// registers the live value batches' wire format with superjson
+import '../../../common/live-values-message.ts';
 import type { GatewayBridge } from '../../../common/ipc-api-protocol.ts';
 import type { AppRouter } from '../../../main/api/app-router.ts';
 import { ipcLink } from './ipc-link.ts';

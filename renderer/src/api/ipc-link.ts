@@ -5,6 +5,8 @@ import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable, type Observer } from '@trpc/server/observable';
 import superjson from 'superjson';
+// registers the live value batches' wire format with superjson
+import '../../../common/live-values-message.ts';
 import type { GatewayBridge, IpcResponse } from '../../../common/ipc-api-protocol.ts';
 
 interface Pending {
