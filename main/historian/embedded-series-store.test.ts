@@ -11,7 +11,13 @@ import {
 const T0 = Date.UTC(2025, 0, 17, 0, 0, 0);
 const ns = (ms: number): bigint => BigInt(ms) * 1_000_000n;
 
-function samples(seriesId: string, fromMs: number, count: number, stepMs = 1000, value = (i: number) => i): SeriesSample[] {
+function samples(
+  seriesId: string,
+  fromMs: number,
+  count: number,
+  stepMs = 1000,
+  value = (i: number) => i,
+): SeriesSample[] {
   return Array.from({ length: count }, (_, i) => ({
     seriesId,
     timeNs: ns(fromMs + i * stepMs) + 123n,

@@ -68,7 +68,8 @@ const hexMs = (ms: number): string => ms.toString(16).padStart(12, '0');
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const rawPrefix = (series: string): string => `r/${series}/`;
 const levelPrefix = (level: number, series: string): string => `a${level}/${series}/`;
-const levelKey = (level: number, series: string, bucketMs: number): string => levelPrefix(level, series) + hexMs(bucketMs);
+const levelKey = (level: number, series: string, bucketMs: number): string =>
+  levelPrefix(level, series) + hexMs(bucketMs);
 
 export class InvalidSeriesError extends Error {
   override readonly name = 'InvalidSeriesError';
@@ -375,7 +376,13 @@ function newState(timeMs: number, value: number): SeriesState {
  * Adds a sample newer than every earlier one. A finished bucket is folded into its parent (and
  * its final value recorded); a parent that finishes as well passes its value further up.
  */
-function advance(state: SeriesState, seriesId: string, timeMs: number, value: number, out: Map<string, Aggregate>): void {
+function advance(
+  state: SeriesState,
+  seriesId: string,
+  timeMs: number,
+  value: number,
+  out: Map<string, Aggregate>,
+): void {
   const { levels } = state;
   const first = levels[0]!;
   const bucket0 = Math.floor(timeMs / AGGREGATE_LEVELS_MS[0]) * AGGREGATE_LEVELS_MS[0];

@@ -21,6 +21,16 @@ export class TrendSeriesBuilder {
     readonly bucketMs: number,
   ) {}
 
+  /** A builder holding a built series' buckets (its means count as one sample each). */
+  static from(series: TrendSeries): TrendSeriesBuilder {
+    const builder = new TrendSeriesBuilder(series.seriesId, series.bucketMs);
+    series.t.forEach((t, i) => {
+      const mean = series.mean[i]!;
+      builder.add(t, { min: series.min[i]!, max: series.max[i]!, first: mean, last: mean, sum: mean, count: 1 });
+    });
+    return builder;
+  }
+
   add(bucketStartMs: number, aggregate: Aggregate): void {
     this.buckets.set(bucketStartMs, combine(this.buckets.get(bucketStartMs), aggregate)!);
   }
