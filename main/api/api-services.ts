@@ -12,6 +12,7 @@ import { UserAdministration } from '../auth/user-administration.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import { systemClock, type Clock } from '../gateway/clock.ts';
+import type { Historian } from '../historian/historian.ts';
 
 export interface ApiServices {
   database: DatabaseHandle;
@@ -23,6 +24,8 @@ export interface ApiServices {
   users: UserAdministration;
   audit: AuditTrail;
   loginLimiter: LoginRateLimiter;
+  /** history and trends (the gateway's; absent in API tests that need none) */
+  historian?: Historian;
 }
 
 export interface ApiServicesOptions {

@@ -13,6 +13,9 @@ import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
+import type { Historian } from '../historian/historian.ts';
+import { startHistorian } from '../historian/start-historian.ts';
+import { SystemMetricsRecorder } from '../historian/system-metrics-recorder.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { type FrameWal, openFrameWal } from '../wal/frame-wal.ts';
 import { openRocksDbStorage } from '../wal/rocksdb-storage.ts';
@@ -25,6 +28,8 @@ export interface Gateway extends ApiServices {
   bus: FrameBus;
   /** The write-ahead log behind the bus: durable consumers, retention, metrics. */
   wal: FrameWal;
+  /** History of every value: InfluxDB or the embedded store; trends (README: "Historian"). */
+  historian: Historian;
   /** The field drivers, publishing into the bus; CommandFrames on the bus reach them. */
   drivers: DriverManager;
   /** One-off Modbus reads and writes and their traffic log, on the drivers' lines. */
@@ -90,6 +95,18 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     // Producers stop before the WAL, which writes what it holds before the database goes away.
     closers.push(() => bus.close());
 
+    // --- historian ---
+    // A durable WAL consumer; it stops before the bus and the WAL (what it has not confirmed
+    // stays in the WAL for the next start).
+    const historian = await startHistorian({
+      config: config.historian,
+      seriesFolder: folders.series,
+      repos: services.repos,
+      wal,
+      bus,
+    });
+    closers.push(() => historian.stop());
+
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
     // commissioning tools through one pool.
@@ -111,6 +128,15 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     });
     closers.push(() => commandRouter.unsubscribe());
 
+    // --- system metrics (into the historian's system_metrics) ---
+    const systemMetrics = new SystemMetricsRecorder(
+      { bus, wal, drivers },
+      (points) => historian.writeSystemMetrics(points),
+      config.historian.systemMetricsSeconds * 1000,
+    );
+    systemMetrics.start();
+    closers.push(() => systemMetrics.stop());
+
     let stopping: Promise<void> | undefined;
     return {
       config,
@@ -118,6 +144,7 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
       ...services,
       bus,
       wal,
+      historian,
       drivers,
       commissioning: new ModbusCommissioning(modbusLines),
       demo,

@@ -44,7 +44,11 @@ export interface AlertEventPoint {
   message: string;
 }
 
-/** The embedded store's series id of a system metric field (tags use their own id). */
+/**
+ * The embedded store's series id of a system metric field (tags use their own id): each part
+ * keeps letters, digits, '_', ':' and '-' (a device name's spaces become '_').
+ */
 export function systemMetricSeriesId(point: Pick<SystemMetricPoint, 'component' | 'instance'>, field: string): string {
-  return `system.${point.component}.${point.instance}.${field}`;
+  const part = (text: string): string => text.replace(/[^\w:-]/g, '_').slice(0, 60) || '_';
+  return `system.${part(point.component)}.${part(point.instance)}.${part(field)}`;
 }
