@@ -32,11 +32,20 @@ export class EmbeddedBackend implements HistorianBackend {
   async writeDevicePoints(points: readonly LabelledPoint[]): Promise<WriteReport> {
     const samples: SeriesSample[] = [];
     const report: WriteReport = { written: 0, rejected: [] };
+    const refused = new Map<string, string>();
+    let valid = '';
     for (const point of points) {
-      try {
-        checkSeriesId(point.tagId);
-      } catch (error) {
-        report.rejected.push({ what: `a sample of tag "${point.tagId}"`, reason: (error as Error).message });
+      if (point.tagId !== valid) {
+        try {
+          if (!refused.has(point.tagId)) checkSeriesId(point.tagId);
+          valid = point.tagId;
+        } catch (error) {
+          refused.set(point.tagId, (error as Error).message);
+        }
+      }
+      const refusal = refused.get(point.tagId);
+      if (refusal !== undefined) {
+        report.rejected.push({ what: `a sample of tag "${point.tagId}"`, reason: refusal });
         continue;
       }
       samples.push({
@@ -86,8 +95,18 @@ export class EmbeddedBackend implements HistorianBackend {
 
   async *readRaw(tag: TagLabels, fromMs: number, toMs: number): AsyncGenerator<DevicePoint[]> {
     let chunk: DevicePoint[] = [];
-    for await (const sample of this.store.readRaw(tag.tagId, BigInt(fromMs) * 1_000_000n, BigInt(toMs) * 1_000_000n)) {
-      chunk.push({ ...sample, tagId: tag.tagId, deviceId: tag.deviceId });
+    for await (const samples of this.store.readRaw(tag.tagId, BigInt(fromMs) * 1_000_000n, BigInt(toMs) * 1_000_000n)) {
+      for (const sample of samples) {
+        chunk.push({
+          tagId: tag.tagId,
+          deviceId: tag.deviceId,
+          timeNs: sample.timeNs,
+          value: sample.value,
+          rawValue: sample.rawValue,
+          quality: sample.quality,
+          errorCode: sample.errorCode,
+        });
+      }
       if (chunk.length >= EXPORT_CHUNK) {
         yield chunk;
         chunk = [];

@@ -74,7 +74,7 @@ describe('the embedded series store', () => {
     await s.write(samples('tag-b', T0, 100, 1000, () => 99));
 
     const raw: SeriesSample[] = [];
-    for await (const sample of s.readRaw('tag-a', ns(T0), ns(T0 + 5000))) raw.push(sample);
+    for await (const chunk of s.readRaw('tag-a', ns(T0), ns(T0 + 5000))) raw.push(...chunk);
     expect(raw.map((r) => r.timeNs)).toEqual([0, 1, 2, 3, 4].map((i) => ns(T0 + i * 1000) + 123n));
     expect(raw[1]).toMatchObject({ value: wave(1), rawValue: wave(1) * 10, quality: 0, errorCode: 0 });
 
@@ -106,7 +106,7 @@ describe('the embedded series store', () => {
     expect(got.max).toEqual(want.max);
     got.mean.forEach((m, i) => expect(m).toBeCloseTo(want.mean[i]!, 9));
     let count = 0;
-    for await (const _ of s.readRaw('tag-a', 0n, ns(T0 + 86_400_000))) count++;
+    for await (const chunk of s.readRaw('tag-a', 0n, ns(T0 + 86_400_000))) count += chunk.length;
     expect(count).toBe(601);
   });
 
@@ -116,7 +116,7 @@ describe('the embedded series store', () => {
     await s.write(samples('tag-a', T0 + 30 * 86_400_000, 60));
     await s.applyRetention();
     let count = 0;
-    for await (const _ of s.readRaw('tag-a', 0n, ns(T0 + 40 * 86_400_000))) count++;
+    for await (const chunk of s.readRaw('tag-a', 0n, ns(T0 + 40 * 86_400_000))) count += chunk.length;
     expect(count).toBe(60);
     expect((await s.buckets('tag-a', T0, T0 + 3_600_000, 3_600_000)).t).toEqual([T0]);
   });

@@ -143,7 +143,10 @@ export class EmbeddedSeriesStore {
   /** Stores samples (any order, any series); resolves once they and their aggregates are written. */
   write(samples: readonly SeriesSample[]): Promise<void> {
     try {
-      for (const sample of samples) checkSeriesId(sample.seriesId);
+      let last = '';
+      for (const sample of samples) {
+        if (sample.seriesId !== last) checkSeriesId((last = sample.seriesId));
+      }
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -224,26 +227,29 @@ export class EmbeddedSeriesStore {
     const aggregates = new Map<string, Aggregate>();
     let state: SeriesState | undefined;
     const fromNs = BigInt(hourMs) * 1_000_000n;
-    for await (const sample of this.readRaw(seriesId, fromNs, fromNs + BigInt(DURATIONS.HOUR) * 1_000_000n)) {
-      const timeMs = nsToMs(sample.timeNs);
-      if (!state) state = newState(timeMs, sample.value);
-      else advance(state, seriesId, timeMs, sample.value, aggregates);
-      state.lastNs = sample.timeNs;
+    for await (const samples of this.readRaw(seriesId, fromNs, fromNs + BigInt(DURATIONS.HOUR) * 1_000_000n)) {
+      for (const sample of samples) {
+        const timeMs = nsToMs(sample.timeNs);
+        if (!state) state = newState(timeMs, sample.value);
+        else advance(state, seriesId, timeMs, sample.value, aggregates);
+        state.lastNs = sample.timeNs;
+      }
     }
     if (state) currentValues(state, seriesId, aggregates);
     return { state, aggregates };
   }
 
-  /** Raw samples of a series in [fromNs, toNs), oldest first, read a chunk at a time. */
-  async *readRaw(seriesId: string, fromNs: bigint, toNs: bigint): AsyncGenerator<SeriesSample> {
+  /** Raw samples of a series in [fromNs, toNs), oldest first, a chunk (≤ 1,000) at a time. */
+  async *readRaw(seriesId: string, fromNs: bigint, toNs: bigint): AsyncGenerator<SeriesSample[]> {
     checkSeriesId(seriesId);
     const prefix = rawPrefix(seriesId);
     const cursor = this.storage.cursor({ gte: prefix + hexNs(fromNs), lt: prefix + hexNs(toNs) });
     try {
       for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
+        const samples = new Array<SeriesSample>(chunk.keys.length);
         for (let i = 0; i < chunk.keys.length; i++) {
           const bytes = chunk.values[i]!;
-          yield {
+          samples[i] = {
             seriesId,
             timeNs: BigInt(`0x${chunk.keys[i]!.slice(prefix.length)}`),
             value: bytes.readDoubleLE(0),
@@ -252,6 +258,7 @@ export class EmbeddedSeriesStore {
             errorCode: bytes.readUInt32LE(17),
           };
         }
+        yield samples;
       }
     } finally {
       await cursor.close();
@@ -276,13 +283,15 @@ export class EmbeddedSeriesStore {
     if (level < 0) {
       let bucket = Number.NaN;
       let current: Aggregate | undefined;
-      for await (const sample of this.readRaw(seriesId, BigInt(start) * 1_000_000n, BigInt(toMs) * 1_000_000n)) {
-        const b = Math.floor(nsToMs(sample.timeNs) / bucketMs) * bucketMs;
-        if (b !== bucket) {
-          if (current) builder.add(bucket, current);
-          bucket = b;
-          current = aggregateOf(sample.value);
-        } else addSample(current!, sample.value);
+      for await (const samples of this.readRaw(seriesId, BigInt(start) * 1_000_000n, BigInt(toMs) * 1_000_000n)) {
+        for (const sample of samples) {
+          const b = Math.floor(nsToMs(sample.timeNs) / bucketMs) * bucketMs;
+          if (b !== bucket) {
+            if (current) builder.add(bucket, current);
+            bucket = b;
+            current = aggregateOf(sample.value);
+          } else addSample(current!, sample.value);
+        }
       }
       if (current) builder.add(bucket, current);
       return builder.build();

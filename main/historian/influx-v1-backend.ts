@@ -21,7 +21,7 @@ import {
   quoteString,
 } from './influx-v1-client.ts';
 import { alertEventLine, deviceDataLine, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
-import { backfillInfluxV1, prepareInfluxV1 } from './influx-v1-schema.ts';
+import { backfillInfluxV1, CQ_GRACE_MS, prepareInfluxV1 } from './influx-v1-schema.ts';
 import { rfc3339ToNs } from './influx-time.ts';
 import type { TagLabels } from './tag-catalog.ts';
 import { TrendSeriesBuilder } from './trend-series.ts';
@@ -58,7 +58,7 @@ export class InfluxV1Backend implements HistorianBackend {
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly lateDelayMs: number;
-  private late: { from: number; to: number } | undefined;
+  private late: LateRanges | undefined;
   private lateTimer: NodeJS.Timeout | undefined;
   private lateRun: Promise<void> | undefined;
 
@@ -92,9 +92,7 @@ export class InfluxV1Backend implements HistorianBackend {
   async writeDevicePoints(points: readonly LabelledPoint[]): Promise<WriteReport> {
     const lines: string[] = [];
     const rejected: RejectedWrite[] = [];
-    const currentHour = Math.floor(this.now() / DURATIONS.HOUR) * DURATIONS.HOUR;
-    let lateFrom = Infinity;
-    let lateTo = -Infinity;
+    const late = new LateSamples(this.now());
     for (const point of points) {
       let key = this.keys.get(point.labels);
       if (key === undefined) this.keys.set(point.labels, (key = deviceDataSeriesKey(point.labels)));
@@ -104,15 +102,11 @@ export class InfluxV1Backend implements HistorianBackend {
         continue;
       }
       lines.push(line);
-      const ms = Number(point.timeNs / 1_000_000n);
-      if (ms < currentHour) {
-        lateFrom = Math.min(lateFrom, ms);
-        lateTo = Math.max(lateTo, ms);
-      }
+      late.add(Number(point.timeNs / 1_000_000n));
     }
     const refused: RejectedWrite[] = [];
     await this.send(lines, 'raw_data', refused);
-    if (lateFrom <= lateTo) this.noteLate(lateFrom, lateTo);
+    this.noteLate(late);
     return { written: lines.length - countLines(refused), rejected: [...rejected, ...refused] };
   }
 
@@ -171,10 +165,10 @@ export class InfluxV1Backend implements HistorianBackend {
     }
   }
 
-  /** Late data missed its hour's continuous query: aggregate those hours again shortly. */
-  private noteLate(fromMs: number, toMs: number): void {
-    if (this.lateDelayMs <= 0) return;
-    this.late = { from: Math.min(this.late?.from ?? fromMs, fromMs), to: Math.max(this.late?.to ?? toMs, toMs) };
+  /** Late data missed its interval's continuous query: aggregate those intervals again shortly. */
+  private noteLate(samples: LateSamples): void {
+    if (this.lateDelayMs <= 0 || samples.ranges.size === 0) return;
+    this.late = mergeRanges(this.late, samples.ranges);
     clearTimeout(this.lateTimer);
     this.lateTimer = setTimeout(() => void this.aggregateLate(), this.lateDelayMs);
     this.lateTimer.unref();
@@ -187,13 +181,15 @@ export class InfluxV1Backend implements HistorianBackend {
     if (!late) return;
     this.late = undefined;
     clearTimeout(this.lateTimer);
-    this.lateRun = backfillInfluxV1(this.client, late.from, late.to + 1)
+    this.lateRun = (async () => {
+      for (const [level, range] of late) {
+        // the daily aggregates are read from the hourly ones: they follow them
+        const levels = new Set<'m' | 'h' | 'd'>(level === 'h' ? ['h', 'd'] : [level]);
+        await backfillInfluxV1(this.client, range.from, range.to + 1, levels);
+      }
+    })()
       .catch((error: Error) => {
-        // kept for the next attempt
-        this.late = {
-          from: Math.min(this.late?.from ?? late.from, late.from),
-          to: Math.max(this.late?.to ?? late.to, late.to),
-        };
+        this.late = mergeRanges(this.late, late); // kept for the next attempt
         this.log(`aggregating late data again failed (${error.message}); retried with the next late data`);
       })
       .finally(() => (this.lateRun = undefined));
@@ -223,6 +219,9 @@ export class InfluxV1Backend implements HistorianBackend {
       label: 'hourly',
     };
     const daily: Source = { ...hourly, from: `${db}."daily_data"."device_data_daily"`, label: 'daily' };
+    const minute: Source = { ...hourly, from: `${db}."raw_data"."device_data_1m"`, label: 'minute' };
+    // the minute query resamples the last 5 minutes each minute
+    const minuteThrough = Math.floor((now - 5 * DURATIONS.MINUTE) / DURATIONS.MINUTE) * DURATIONS.MINUTE;
     const segments: { source: Source; from: number; to: number }[] = [];
     let cursor = fromMs;
     if (bucketMs % DURATIONS.DAY === 0 && cursor < Math.min(toMs, dailyThrough)) {
@@ -232,6 +231,10 @@ export class InfluxV1Backend implements HistorianBackend {
     if (bucketMs % DURATIONS.HOUR === 0 && cursor < Math.min(toMs, hourlyThrough)) {
       segments.push({ source: hourly, from: cursor, to: Math.min(toMs, hourlyThrough) });
       cursor = Math.min(toMs, hourlyThrough);
+    }
+    if (bucketMs % DURATIONS.MINUTE === 0 && cursor < Math.min(toMs, minuteThrough)) {
+      segments.push({ source: minute, from: cursor, to: Math.min(toMs, minuteThrough) });
+      cursor = Math.min(toMs, minuteThrough);
     }
     if (cursor < toMs) segments.push({ source: raw, from: cursor, to: toMs });
     const where = tags
@@ -284,6 +287,46 @@ export class InfluxV1Backend implements HistorianBackend {
     clearTimeout(this.lateTimer);
     await this.lateRun;
   }
+}
+
+type LateRanges = Map<'m' | 'h', { from: number; to: number }>;
+
+/** Which aggregation intervals a batch's samples arrived too late for, and their time ranges. */
+class LateSamples {
+  readonly ranges: LateRanges = new Map();
+  private readonly minuteLimit: number;
+  private readonly hourLimit: number;
+
+  constructor(now: number) {
+    this.minuteLimit = Math.floor(now / DURATIONS.MINUTE) * DURATIONS.MINUTE - CQ_GRACE_MS.m;
+    this.hourLimit = Math.floor(now / DURATIONS.HOUR) * DURATIONS.HOUR - CQ_GRACE_MS.h;
+  }
+
+  add(ms: number): void {
+    if (ms < this.minuteLimit) this.extend('m', ms);
+    if (ms < this.hourLimit) this.extend('h', ms);
+  }
+
+  private extend(level: 'm' | 'h', ms: number): void {
+    const range = this.ranges.get(level);
+    if (!range) this.ranges.set(level, { from: ms, to: ms });
+    else {
+      range.from = Math.min(range.from, ms);
+      range.to = Math.max(range.to, ms);
+    }
+  }
+}
+
+function mergeRanges(into: LateRanges | undefined, more: LateRanges): LateRanges {
+  const merged: LateRanges = new Map(into);
+  for (const [level, range] of more) {
+    const existing = merged.get(level);
+    merged.set(
+      level,
+      existing ? { from: Math.min(existing.from, range.from), to: Math.max(existing.to, range.to) } : { ...range },
+    );
+  }
+  return merged;
 }
 
 function seriesOf(tag: Pick<TagLabels, 'deviceId' | 'tagName'>): string {

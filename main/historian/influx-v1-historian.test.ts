@@ -47,7 +47,12 @@ describe('the historian on InfluxDB 1.x', () => {
     }
     const [cqs] = await client.query('SHOW CONTINUOUS QUERIES');
     const ours = cqs?.series?.find((s) => s.name === client.database)?.values?.map((row) => row[0]);
-    expect(ours).toEqual(['cq_hourly_device_data', 'cq_hourly_system_metrics', 'cq_daily_device_data']);
+    expect(ours).toEqual([
+      'cq_minute_device_data',
+      'cq_hourly_device_data',
+      'cq_hourly_system_metrics',
+      'cq_daily_device_data',
+    ]);
 
     const h = await historianHarness(await folder.open(), influx);
     const t = Date.now() - 1000;
@@ -84,6 +89,8 @@ describe('the historian on InfluxDB 1.x', () => {
     );
     expect(hourly).toHaveLength(48);
     expect(hourly[0]).toEqual([new Date(start).toISOString().replace('.000', ''), 0.5, 0, 1, 2]);
+    const minutes = await values(influx.client, 'SELECT count("mean_value") FROM "raw_data"."device_data_1m"');
+    expect(minutes[0]![1]).toBe(96);
     const daily = await values(
       influx.client,
       'SELECT "min_value", "max_value", "total_samples" FROM "daily_data"."device_data_daily"',

@@ -2,6 +2,11 @@
 // retention policies raw_data (6 months, default), hourly_data (2 years), daily_data (5 years)
 // and the three continuous queries, created idempotently at connect. InfluxQL has no month or
 // year unit, so 6 months, 2 and 5 years are written as 183d, 730d and 1826d.
+//
+// One addition to the seed: cq_minute_device_data keeps min/max/mean per minute in raw_data
+// (device_data_1m), so that a day's trend reads 1,440 rows per tag instead of 86,400 samples
+// (measured: ~2 s for 8 tags × 24 h from device_data here, against the 300 ms asked). It
+// resamples the last 5 minutes each minute, so samples up to 4 minutes late are still counted.
 import { type InfluxV1Client, quoteIdentifier as q } from './influx-v1-client.ts';
 
 export interface RetentionPolicySpec {
@@ -19,9 +24,23 @@ export const RETENTION_POLICIES: readonly RetentionPolicySpec[] = [
 ];
 
 /** The SELECT of each continuous query; the CQ, the backfill and the late-data pass share it. */
-export function aggregationQueries(database: string): { name: string; select: string; interval: 'h' | 'd' }[] {
+export interface AggregationQuery {
+  name: string;
+  select: string;
+  /** the length of one output interval */
+  interval: 'm' | 'h' | 'd';
+}
+
+export function aggregationQueries(database: string): AggregationQuery[] {
   const db = q(database);
   return [
+    {
+      name: 'cq_minute_device_data',
+      interval: 'm',
+      select:
+        'SELECT min("value") AS "min_value", max("value") AS "max_value", mean("value") AS "mean_value" ' +
+        `INTO ${db}."raw_data"."device_data_1m" FROM ${db}."raw_data"."device_data"`,
+    },
     {
       name: 'cq_hourly_device_data',
       interval: 'h',
@@ -52,13 +71,19 @@ export function aggregationQueries(database: string): { name: string; select: st
 }
 
 const GROUP_BY: Record<string, string> = {
+  cq_minute_device_data: 'GROUP BY time(1m), "device_id", "tag_name"',
   cq_hourly_device_data: 'GROUP BY time(1h), "device_id", "tag_name", "unit"',
   cq_hourly_system_metrics: 'GROUP BY time(1h), "component", "host"',
   cq_daily_device_data: 'GROUP BY time(1d), "device_id", "tag_name", "unit"',
 };
 
+const RESAMPLE: Record<string, string> = { cq_minute_device_data: ' RESAMPLE EVERY 1m FOR 5m' };
+
+/** How late (ms after its interval ended) a sample may arrive and still be aggregated by the CQ. */
+export const CQ_GRACE_MS: Record<AggregationQuery['interval'], number> = { m: 4 * 60_000, h: 0, d: 0 };
+
 export function continuousQueryStatement(database: string, name: string, select: string): string {
-  return `CREATE CONTINUOUS QUERY ${q(name)} ON ${q(database)} BEGIN ${select} ${GROUP_BY[name]} END`;
+  return `CREATE CONTINUOUS QUERY ${q(name)} ON ${q(database)}${RESAMPLE[name] ?? ''} BEGIN ${select} ${GROUP_BY[name]} END`;
 }
 
 /** Creates the database, policies and continuous queries, fixing any that differ. */
@@ -100,18 +125,25 @@ function normalise(statement: string): string {
   return statement.replace(/["\s]/g, '').toLowerCase();
 }
 
+const UNIT_MS: Record<AggregationQuery['interval'], number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 /**
- * Recomputes the aggregates of [fromMs, toMs) (whole hours; whole days for the daily ones): a
+ * Recomputes the aggregates of [fromMs, toMs) (whole minutes, hours, days for each level): a
  * continuous query covers only the interval that just ended, so data that arrived later (an
  * outage drained from the WAL, an import) needs this. Idempotent: the same series and times are
- * overwritten. Runs a week at a time so no single query holds months in memory.
+ * overwritten. Runs a week at a time so no single query holds months in memory. `levels`
+ * limits it to some intervals (the daily one always follows the hourly one it reads).
  */
-export async function backfillInfluxV1(client: InfluxV1Client, fromMs: number, toMs: number): Promise<void> {
-  const HOUR = 3_600_000;
-  const DAY = 24 * HOUR;
-  const STEP = 7 * DAY;
+export async function backfillInfluxV1(
+  client: InfluxV1Client,
+  fromMs: number,
+  toMs: number,
+  levels: ReadonlySet<AggregationQuery['interval']> = new Set(['m', 'h', 'd']),
+): Promise<void> {
+  const STEP = 7 * UNIT_MS.d;
   for (const { select, name, interval } of aggregationQueries(client.database)) {
-    const unit = interval === 'h' ? HOUR : DAY;
+    if (!levels.has(interval)) continue;
+    const unit = UNIT_MS[interval];
     const start = Math.floor(fromMs / unit) * unit;
     const end = Math.ceil(toMs / unit) * unit;
     for (let from = start; from < end; from += STEP) {
