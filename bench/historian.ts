@@ -142,7 +142,8 @@ async function main(): Promise<void> {
       results.embeddedRaw!.push(
         await timed(async () => {
           points24 = 0;
-          for await (const rows of embeddedTrends.rawRows(query.tagIds, query.fromMs, query.toMs)) points24 += rows.length;
+          for await (const rows of embeddedTrends.rawRows(query.tagIds, query.fromMs, query.toMs))
+            points24 += rows.length;
         }),
       );
       results.influxRaw!.push(
@@ -171,8 +172,18 @@ async function main(): Promise<void> {
         baseline: round(influxSingle, 0),
       },
       influxIngestSpeedup: { value: round(influxBatched / influxSingle, 1), unit: 'x', target: '>=30', baseline: 1 },
-      embeddedIngestPointsPerSecond: { value: round(embeddedRate, 0), unit: 'points/s', target: '>=100000', baseline: null },
-      embeddedTrendQueryMs: { value: round(m.embedded!, 1), unit: 'ms', target: '<=100', baseline: round(m.embeddedRaw!, 1) },
+      embeddedIngestPointsPerSecond: {
+        value: round(embeddedRate, 0),
+        unit: 'points/s',
+        target: '>=100000',
+        baseline: null,
+      },
+      embeddedTrendQueryMs: {
+        value: round(m.embedded!, 1),
+        unit: 'ms',
+        target: '<=100',
+        baseline: round(m.embeddedRaw!, 1),
+      },
       influxTrendQueryMs: { value: round(m.influx!, 1), unit: 'ms', target: '<=300', baseline: round(m.influxRaw!, 1) },
     });
   } finally {
