@@ -120,7 +120,12 @@ async function main(): Promise<void> {
       `embedded store ingest: ${round(embeddedRate, 0)} points/s (${day.length} samples with aggregates), ` +
         `${round(samples.length / (storeOnlyMs / 1000), 0)} points/s store.write alone`,
     );
-    const dayInflux = new InfluxV1Backend({ url: influx.url, database: 'trend', lateAggregationDelayMs: 0 });
+    const dayInflux = new InfluxV1Backend({
+      url: influx.url,
+      database: 'trend',
+      lateAggregationDelayMs: 0,
+      timeoutMs: 300_000,
+    });
     await dayInflux.prepare();
     await write(dayInflux, day);
 

@@ -113,7 +113,8 @@ export class InfluxV1Client {
     if (retentionPolicy) params.set('rp', retentionPolicy);
     const text = lines.join('\n');
     const compress = this.options.gzip ?? true;
-    const body = compress ? await gzipAsync(text) : Buffer.from(text);
+    // a plain Uint8Array over its own ArrayBuffer: what fetch's BodyInit takes
+    const body = new Uint8Array(compress ? await gzipAsync(text) : Buffer.from(text));
     const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
     if (compress) headers['content-encoding'] = 'gzip';
     await this.request('/write', { method: 'POST', query: params, body, headers });
@@ -121,7 +122,7 @@ export class InfluxV1Client {
 
   private async request(
     path: string,
-    init: { method: string; query?: URLSearchParams; body?: Buffer; headers?: Record<string, string> },
+    init: { method: string; query?: URLSearchParams; body?: Uint8Array<ArrayBuffer>; headers?: Record<string, string> },
   ): Promise<Response> {
     const url = `${this.base}${path}${init.query ? `?${init.query.toString()}` : ''}`;
     let response: Response;
