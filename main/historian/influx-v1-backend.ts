@@ -1,6 +1,7 @@
 // The historian on InfluxDB 1.x: the seed's measurements in database gateway_timeseries with its
 // retention policies and continuous queries; writes in gzip'd batches of at most 5,000 lines,
 // trends read from the hourly/daily aggregates when the buckets are that coarse.
+import { planSegments } from './aggregate-segments.ts';
 import { DURATIONS } from './trend-buckets.ts';
 import {
   type BucketAnswer,
@@ -222,21 +223,17 @@ export class InfluxV1Backend implements HistorianBackend {
     const minute: Source = { ...hourly, from: `${db}."raw_data"."device_data_1m"`, label: 'minute' };
     // the minute query resamples the last 5 minutes each minute
     const minuteThrough = Math.floor((now - 5 * DURATIONS.MINUTE) / DURATIONS.MINUTE) * DURATIONS.MINUTE;
-    const segments: { source: Source; from: number; to: number }[] = [];
-    let cursor = fromMs;
-    if (bucketMs % DURATIONS.DAY === 0 && cursor < Math.min(toMs, dailyThrough)) {
-      segments.push({ source: daily, from: cursor, to: Math.min(toMs, dailyThrough) });
-      cursor = Math.min(toMs, dailyThrough);
-    }
-    if (bucketMs % DURATIONS.HOUR === 0 && cursor < Math.min(toMs, hourlyThrough)) {
-      segments.push({ source: hourly, from: cursor, to: Math.min(toMs, hourlyThrough) });
-      cursor = Math.min(toMs, hourlyThrough);
-    }
-    if (bucketMs % DURATIONS.MINUTE === 0 && cursor < Math.min(toMs, minuteThrough)) {
-      segments.push({ source: minute, from: cursor, to: Math.min(toMs, minuteThrough) });
-      cursor = Math.min(toMs, minuteThrough);
-    }
-    if (cursor < toMs) segments.push({ source: raw, from: cursor, to: toMs });
+    const segments = planSegments(
+      fromMs,
+      toMs,
+      bucketMs,
+      [
+        { source: daily, intervalMs: DURATIONS.DAY, throughMs: dailyThrough },
+        { source: hourly, intervalMs: DURATIONS.HOUR, throughMs: hourlyThrough },
+        { source: minute, intervalMs: DURATIONS.MINUTE, throughMs: minuteThrough },
+      ],
+      raw,
+    );
     const where = tags
       .map((tag) => `("device_id" = ${quoteString(tag.deviceId)} AND "tag_name" = ${quoteString(tag.tagName)})`)
       .join(' OR ');

@@ -19,6 +19,7 @@ import { alertEventLine, deviceDataLine, deviceDataSeriesKey, systemMetricsLine 
 import { rfc3339ToNs } from './influx-time.ts';
 import { prepareInfluxV2, v2Buckets, type V2Buckets } from './influx-v2-schema.ts';
 import type { TagLabels } from './tag-catalog.ts';
+import { planSegments } from './aggregate-segments.ts';
 import { DURATIONS } from './trend-buckets.ts';
 import { TrendSeriesBuilder } from './trend-series.ts';
 
@@ -139,61 +140,42 @@ export class InfluxV2Backend implements HistorianBackend {
     const now = this.now();
     const hourlyThrough = Math.floor((now - 2 * DURATIONS.MINUTE) / DURATIONS.HOUR) * DURATIONS.HOUR;
     const dailyThrough = Math.floor((now - DURATIONS.HOUR) / DURATIONS.DAY) * DURATIONS.DAY;
-    const segments: {
-      bucket: string;
-      measurement: string;
-      fields: [string, string, string];
-      from: number;
-      to: number;
-      label: string;
-    }[] = [];
-    let cursor = fromMs;
     const aggregated: [string, string, string] = ['min_value', 'max_value', 'mean_value'];
-    if (bucketMs % DURATIONS.DAY === 0 && cursor < Math.min(toMs, dailyThrough)) {
-      const to = Math.min(toMs, dailyThrough);
-      segments.push({
-        bucket: this.bucketNames.daily,
-        measurement: 'device_data_daily',
-        fields: aggregated,
-        from: cursor,
-        to,
-        label: 'daily',
-      });
-      cursor = to;
-    }
-    if (bucketMs % DURATIONS.HOUR === 0 && cursor < Math.min(toMs, hourlyThrough)) {
-      const to = Math.min(toMs, hourlyThrough);
-      segments.push({
-        bucket: this.bucketNames.hourly,
-        measurement: 'device_data_hourly',
-        fields: aggregated,
-        from: cursor,
-        to,
-        label: 'hourly',
-      });
-      cursor = to;
-    }
-    if (cursor < toMs) {
-      segments.push({
-        bucket: this.bucketNames.raw,
-        measurement: 'device_data',
-        fields: ['value', 'value', 'value'],
-        from: cursor,
-        to: toMs,
-        label: 'raw',
-      });
-    }
+    const source = (bucket: string, measurement: string, fields: [string, string, string], label: string) => ({
+      bucket,
+      measurement,
+      fields,
+      label,
+    });
+    const segments = planSegments(
+      fromMs,
+      toMs,
+      bucketMs,
+      [
+        {
+          source: source(this.bucketNames.daily, 'device_data_daily', aggregated, 'daily'),
+          intervalMs: DURATIONS.DAY,
+          throughMs: dailyThrough,
+        },
+        {
+          source: source(this.bucketNames.hourly, 'device_data_hourly', aggregated, 'hourly'),
+          intervalMs: DURATIONS.HOUR,
+          throughMs: hourlyThrough,
+        },
+      ],
+      source(this.bucketNames.raw, 'device_data', ['value', 'value', 'value'], 'raw'),
+    );
     const builders = new Map(tags.map((tag) => [seriesOf(tag), new TrendSeriesBuilder(tag.tagId, bucketMs)]));
     const tagFilter = tags
       .map((t) => `(r.device_id == ${str(t.deviceId)} and r.tag_name == ${str(t.tagName)})`)
       .join(' or ');
     const api = this.influx.getQueryApi(this.config.org);
-    for (const segment of segments) {
+    for (const { source: segment, from, to } of segments) {
       if (tags.length === 0) break;
       const [minField, maxField, meanField] = segment.fields;
       const flux = [
         `data = from(bucket: ${str(segment.bucket)})`,
-        `  |> range(start: ${new Date(segment.from).toISOString()}, stop: ${new Date(segment.to).toISOString()})`,
+        `  |> range(start: ${new Date(from).toISOString()}, stop: ${new Date(to).toISOString()})`,
         `  |> filter(fn: (r) => r._measurement == ${str(segment.measurement)} and (${tagFilter}))`,
         `  |> group(columns: ["device_id", "tag_name"])`,
         `w = (field, fn, as) => data |> filter(fn: (r) => r._field == field)`,
@@ -220,7 +202,7 @@ export class InfluxV2Backend implements HistorianBackend {
     }
     return {
       series: tags.map((tag) => builders.get(seriesOf(tag))!.build()),
-      source: segments.map((s) => s.label).join(' + '),
+      source: segments.map((s) => s.source.label).join(' + '),
     };
   }
 
