@@ -19,6 +19,7 @@ import type { LastValueCache } from '../live/last-value-cache.ts';
 import type { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
 import type { TagWriter } from '../tags/tag-writer.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
+import type { Historian } from '../historian/historian.ts';
 
 /** The database, accounts and audit: all that a stopped gateway's `user` command needs too. */
 export interface AccountServices {
@@ -31,6 +32,8 @@ export interface AccountServices {
   users: UserAdministration;
   audit: AuditTrail;
   loginLimiter: LoginRateLimiter;
+  /** history and trends (the gateway's; absent in API tests that need none) */
+  historian?: Historian;
 }
 
 /** The running gateway's parts behind live values, tag writes, drivers, commissioning and metrics. */

@@ -9,6 +9,7 @@ import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
 import { systemRouter } from './system-router.ts';
 import { tagsRouter } from './tags-router.ts';
+import { trendsRouter } from './trends-router.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users-router.ts';
 
@@ -17,6 +18,7 @@ export const appRouter = router({
   users: usersRouter,
   devices: devicesRouter,
   tags: tagsRouter,
+  trends: trendsRouter,
   alerts: alertsRouter,
   drivers: driversRouter,
   commissioning: commissioningRouter,

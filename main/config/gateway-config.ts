@@ -1,6 +1,7 @@
 // The gateway's configuration: one validated object that the composition root turns into a
 // running gateway. Entries (Electron, headless CLI, tests, benchmarks) only fill it in.
 import { z } from 'zod';
+import { historianConfigSchema } from './historian-config.ts';
 
 /** The write-ahead log of every frame (main/wal/). Defaults follow the seed's RocksDB section. */
 export const walConfigSchema = z.object({
@@ -41,6 +42,8 @@ export const gatewayConfigSchema = z.object({
    */
   demo: z.boolean().default(false),
   wal: walConfigSchema.prefault({}),
+  /** History: the embedded series store, or InfluxDB 1.x/2.x (historian-config.ts). */
+  historian: historianConfigSchema.prefault({}),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

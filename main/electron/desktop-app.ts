@@ -20,6 +20,7 @@ import {
 import { appPath } from '../config/app-root.ts';
 import { dataFolders } from '../config/data-folders.ts';
 import type { GatewayConfigInput } from '../config/gateway-config.ts';
+import { historianConfigFrom } from '../config/historian-config.ts';
 import type { Gateway } from '../gateway/create-gateway.ts';
 import { createShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
 import { openLog, parseLogLevel, type Logger, type OpenLog } from '../logging/logger.ts';
@@ -259,7 +260,12 @@ export async function startDesktopApp<G extends ShellGateway>(options: DesktopAp
   );
 
   // ── The gateway ───────────────────────────────────────────────────────────────────────────
-  gatewayStarting = options.createGateway({ dataDir: userData, databaseUrl: env.DATABASE_URL || undefined });
+  const historian = historianConfigFrom({}, env);
+  gatewayStarting = options.createGateway({
+    dataDir: userData,
+    databaseUrl: env.DATABASE_URL || undefined,
+    ...(historian && { historian }),
+  });
   let gateway: G;
   try {
     gateway = (await gatewayStarting) as G;

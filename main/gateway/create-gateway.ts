@@ -15,6 +15,9 @@ import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LastValueCache } from '../live/last-value-cache.ts';
 import { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
+import type { Historian } from '../historian/historian.ts';
+import { startHistorian } from '../historian/start-historian.ts';
+import { SystemMetricsRecorder } from '../historian/system-metrics-recorder.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { TagWriter } from '../tags/tag-writer.ts';
 import { openFrameWal } from '../wal/frame-wal.ts';
@@ -24,6 +27,8 @@ import { openRocksDbStorage } from '../wal/rocksdb-storage.ts';
 export interface Gateway extends ApiServices {
   config: GatewayConfig;
   folders: DataFolders;
+  /** History of every value: InfluxDB or the embedded store; trends (README: "Historian"). */
+  historian: Historian;
   /** The demo simulator and its devices, when the demo profile plays (config.demo). */
   demo: DemoProfile | undefined;
   /** Stops everything in dependency order; safe to call twice. */
@@ -100,6 +105,18 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     const eventLoop = new EventLoopMonitor();
     closers.push(() => eventLoop.close());
 
+    // --- historian ---
+    // A durable WAL consumer; it stops before the bus and the WAL (what it has not confirmed
+    // stays in the WAL for the next start).
+    const historian = await startHistorian({
+      config: config.historian,
+      seriesFolder: folders.series,
+      repos: services.repos,
+      wal,
+      bus,
+    });
+    closers.push(() => historian.stop());
+
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
     // commissioning tools through one pool.
@@ -121,6 +138,15 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     });
     closers.push(() => commandRouter.unsubscribe());
 
+    // --- system metrics (into the historian's system_metrics) ---
+    const systemMetrics = new SystemMetricsRecorder(
+      { bus, wal, drivers },
+      (points) => historian.writeSystemMetrics(points),
+      config.historian.systemMetricsSeconds * 1000,
+    );
+    systemMetrics.start();
+    closers.push(() => systemMetrics.stop());
+
     let stopping: Promise<void> | undefined;
     return {
       config,
@@ -128,6 +154,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
       ...services,
       bus,
       wal,
+      historian,
       drivers,
       commissioning: new ModbusCommissioning(modbusLines),
       lastValues,

@@ -27,6 +27,25 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['--demo'], {})).toMatchObject({ options: { demo: true } });
   });
 
+  it('keeps history in InfluxDB when asked, secrets from the environment only', () => {
+    expect(
+      parseCommandLine(['--influxdb-url', 'http://127.0.0.1:8086', '--influxdb-database', 'plant'], {
+        GATEWAY_INFLUXDB_USERNAME: 'gw',
+        GATEWAY_INFLUXDB_PASSWORD: 'secret',
+      }),
+    ).toMatchObject({
+      options: {
+        historian: {
+          influxdb: { version: 1, url: 'http://127.0.0.1:8086', database: 'plant', username: 'gw', password: 'secret' },
+        },
+      },
+    });
+    expect(() => parseCommandLine(['--influxdb-password', 'x'], {})).toThrow(/influxdb-password/);
+    expect(() => parseCommandLine(['user', 'create-admin', 'a', '--influxdb-url', 'http://x:1'], {})).toThrow(
+      /--influxdb-url has no meaning/,
+    );
+  });
+
   it('needs TLS or --insecure to listen beyond the loopback', () => {
     expect(() => parseCommandLine(['--host', '0.0.0.0'], {})).toThrow(
       /Listening on 0\.0\.0\.0 lets other computers reach the gateway: give --tls-cert and --tls-key/,

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { defaultDataRoot } from '../config/data-folders.ts';
+import { historianConfigFrom, type HistorianConfigInput } from '../config/historian-config.ts';
 
 export const DEFAULT_PORT = 8480;
 
@@ -27,6 +28,14 @@ Options:
   --allowed-origin <url>    a web origin, besides the gateway's own address, whose pages may use
                             the API, e.g. https://gateway.plant.local:8480 (repeatable)
   --demo, --no-demo         start (or not) the demo profile; default: only on a fresh data folder
+  --influxdb-url <url>      keep history in InfluxDB at this address instead of the embedded store
+                            (default: GATEWAY_INFLUXDB_URL)
+  --influxdb-version <1|2>  1 (default) or 2 (default when GATEWAY_INFLUXDB_TOKEN is set)
+  --influxdb-database <db>  1.x database (default: gateway_timeseries)
+  --influxdb-org <org>      2.x organization
+  --influxdb-bucket <name>  2.x bucket (default: gateway_timeseries)
+                            Secrets only from the environment: GATEWAY_INFLUXDB_USERNAME and
+                            GATEWAY_INFLUXDB_PASSWORD (1.x), GATEWAY_INFLUXDB_TOKEN (2.x)
   -h, --help                show this help
 
 The user command works on a stopped gateway's data folder; it reads the password from
@@ -45,6 +54,8 @@ export interface ServeOptions {
   allowedOrigins: string[];
   /** true/false when given; 'fresh-folder' (the default) starts it only on a new data folder */
   demo: boolean | 'fresh-folder';
+  /** InfluxDB from the options and GATEWAY_INFLUXDB_*; undefined: the embedded series store */
+  historian: HistorianConfigInput | undefined;
 }
 
 export type UserAction = 'create-admin' | 'reset-password';
@@ -77,6 +88,11 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       'allowed-origin': { type: 'string', multiple: true },
       demo: { type: 'boolean' },
       'no-demo': { type: 'boolean' },
+      'influxdb-url': { type: 'string' },
+      'influxdb-version': { type: 'string' },
+      'influxdb-database': { type: 'string' },
+      'influxdb-org': { type: 'string' },
+      'influxdb-bucket': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,7 +109,10 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       throw new Error(`'user' needs an action: ${USER_ACTIONS.join(' or ')}, then a username`);
     }
     if (!username || rest.length > 0) throw new Error(`'user ${action}' needs exactly one username`);
-    const serverOnly = ['host', 'port', 'tls-cert', 'tls-key', 'insecure', 'allowed-origin', 'demo', 'no-demo'];
+    const serverOnly = [
+      ...['host', 'port', 'tls-cert', 'tls-key', 'insecure', 'allowed-origin', 'demo', 'no-demo'],
+      ...['influxdb-url', 'influxdb-version', 'influxdb-database', 'influxdb-org', 'influxdb-bucket'],
+    ];
     const misplaced = serverOnly.filter((name) => values[name as keyof typeof values] !== undefined);
     if (misplaced.length > 0) throw new Error(`--${misplaced[0]} has no meaning for the user command`);
     return { kind: 'user', action: action as UserAction, username, dataDir, databaseUrl };
@@ -133,6 +152,16 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       tlsKeyFile,
       allowedOrigins: values['allowed-origin'] ?? [],
       demo: values.demo ? true : values['no-demo'] ? false : 'fresh-folder',
+      historian: historianConfigFrom(
+        {
+          url: values['influxdb-url'],
+          version: values['influxdb-version'],
+          database: values['influxdb-database'],
+          org: values['influxdb-org'],
+          bucket: values['influxdb-bucket'],
+        },
+        env,
+      ),
     },
   };
 }

@@ -75,7 +75,12 @@ async function serve(options: ServeOptions): Promise<void> {
   });
   logger.info({ dataDir: options.dataDir, host: options.host, port: options.port }, 'starting headless');
 
-  const starting = createGateway({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, demo });
+  const starting = createGateway({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    demo,
+    ...(options.historian && { historian: options.historian }),
+  });
   gatewayStarting = starting;
   const gateway = await starting;
   if (shutdown.started) return;

@@ -17,17 +17,25 @@ function callback<T = void>(
   return (error, value) => (error ? reject(error) : resolve(value as T));
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function asBuffer(value: Uint8Array | string): Buffer | string {
   if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
-export async function openRocksDbStorage(location: string): Promise<WalStorage> {
+/**
+ * Opens (creating if needed) a RocksDB database in `location`. `label` names it in errors: the
+ * WAL and the historian's embedded series store each have their own.
+ */
+export async function openRocksDbStorage(location: string, label = 'the write-ahead log'): Promise<WalStorage> {
   await mkdir(location, { recursive: true });
-  return new RocksDbStorage(await openRocksDb(location), location);
+  return new RocksDbStorage(await openRocksDb(location, label), location, label);
 }
 
-async function openRocksDb(location: string): Promise<RocksDB> {
+async function openRocksDb(location: string, label: string): Promise<RocksDB> {
   const db = rocksdb(location);
   await new Promise<void>((resolve, reject) =>
     db.open(
@@ -43,7 +51,7 @@ async function openRocksDb(location: string): Promise<RocksDB> {
         const reason = /lock/i.test(error.message)
           ? 'another Gateway Workstation (or another gateway in this process) is using this data folder'
           : error.message;
-        reject(new Error(`Cannot open the write-ahead log in ${location}: ${reason}`, { cause: error }));
+        reject(new Error(`Cannot open ${label} in ${location}: ${reason}`, { cause: error }));
       }),
     ),
   );
@@ -60,6 +68,7 @@ class RocksDbStorage implements WalStorage {
   constructor(
     private db: RocksDB,
     readonly location: string,
+    private readonly label: string,
   ) {}
 
   get needsReopen(): boolean {
@@ -89,7 +98,7 @@ class RocksDbStorage implements WalStorage {
     // The binding would write a batch into a closed database handle (and crash): a batch is
     // refused on a closed store, and one built before a reopen is refused at write().
     const db = this.db;
-    if (db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
+    if (db.status !== 'open') throw new Error(`${capitalised(this.label)} in ${this.location} is not open`);
     const batch = db.batch();
     return {
       // Straight to the binding: the package's put() re-validates key and value on every call,
@@ -98,7 +107,7 @@ class RocksDbStorage implements WalStorage {
       write: (sync) =>
         this.guardedWrite(() => {
           if (db !== this.db || db.status !== 'open') {
-            return Promise.reject(new Error('The write-ahead log was reopened after this batch was built'));
+            return Promise.reject(new Error(`${capitalised(this.label)} was reopened after this batch was built`));
           }
           return new Promise<void>((resolve, reject) => batch.write({ sync }, callback(resolve, reject)));
         }),
@@ -128,7 +137,7 @@ class RocksDbStorage implements WalStorage {
   }
 
   cursor(range: KeyRange & { reverse?: boolean; limit?: number }): StorageCursor {
-    if (this.db.status !== 'open') throw new Error(`The write-ahead log in ${this.location} is not open`);
+    if (this.db.status !== 'open') throw new Error(`${capitalised(this.label)} in ${this.location} is not open`);
     const iterator = this.db.iterator({
       ...range,
       limit: range.limit ?? -1,
@@ -155,7 +164,7 @@ class RocksDbStorage implements WalStorage {
     this.reopening ??= (async () => {
       try {
         await this.close();
-        this.db = await openRocksDb(this.location);
+        this.db = await openRocksDb(this.location, this.label);
         this.failedWrite = false;
       } finally {
         this.reopening = undefined;
@@ -181,7 +190,7 @@ class RocksDbStorage implements WalStorage {
   async close(): Promise<void> {
     // The binding ends open iterators itself when the database closes, but a later end() on
     // such an iterator never calls back: end them here first, and make later calls fail fast.
-    await Promise.all([...this.cursors].map((cursor) => cursor.close('the write-ahead log was closed or reopened')));
+    await Promise.all([...this.cursors].map((cursor) => cursor.close(`${this.label} was closed or reopened`)));
     if (this.db.status !== 'open') return;
     await new Promise<void>((resolve, reject) => this.db.close(callback(resolve, reject)));
   }

@@ -181,6 +181,8 @@ export interface AlertLifecycle {
   /** Who acknowledged or shelved it, and their comment. */
   user: string;
   comment: string;
+  /** How long the condition had held when this state was reached (the seed's alert_events.duration). */
+  durationSeconds: number;
 }
 
 export interface DriverStateChange {
@@ -959,6 +961,7 @@ function createBaseAlertLifecycle(): AlertLifecycle {
     message: "",
     user: "",
     comment: "",
+    durationSeconds: 0,
   };
 }
 
@@ -996,6 +999,9 @@ export const AlertLifecycle: MessageFns<AlertLifecycle> = {
     }
     if (message.comment !== "") {
       writer.uint32(90).string(message.comment);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(96).uint32(message.durationSeconds);
     }
     return writer;
   },
@@ -1099,6 +1105,14 @@ export const AlertLifecycle: MessageFns<AlertLifecycle> = {
             }
 
             message.comment = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.durationSeconds = reader.uint32();
             continue;
           }
         }

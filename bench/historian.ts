@@ -1,0 +1,211 @@
+// npm run bench:historian — the historian's stores, with same-run baselines:
+//  * ingest into a local InfluxDB 1.x (Debian's influxd, started here): batched gzip writes of
+//    5,000 lines, two in flight, beside one line per request;
+//  * ingest into the embedded RocksDB series store (raw samples plus 10 s / 1 min / 1 h aggregates);
+//  * a trend of 8 tags × 24 h at 1 Hz (691,200 samples) for a 1,200-px chart, from the embedded
+//    store and from InfluxDB, beside reading the same range raw.
+// Each figure is the median of several runs (BENCH_RUNS, default 3).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { EmbeddedBackend } from '../main/historian/embedded-backend.ts';
+import { openEmbeddedSeriesStore, type SeriesSample } from '../main/historian/embedded-series-store.ts';
+import type { HistorianBackend, LabelledPoint } from '../main/historian/historian-backend.ts';
+import { InfluxV1Backend } from '../main/historian/influx-v1-backend.ts';
+import { deviceDataLine, deviceDataSeriesKey } from '../main/historian/influx-line-protocol.ts';
+import { TagCatalog, type TagLabels } from '../main/historian/tag-catalog.ts';
+import { TrendService } from '../main/historian/trend-service.ts';
+import { openRocksDbStorage } from '../main/wal/rocksdb-storage.ts';
+import { startInfluxDb } from '../test/services/influxdb-server.ts';
+import { median, printBenchResult, round } from './bench-report.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TAGS = 8;
+const DAY_SECONDS = 86_400;
+const INGEST_POINTS = 200_000;
+const BASELINE_SECONDS = 2;
+const WIDTH_PX = 1200;
+
+const tags: TagLabels[] = Array.from({ length: TAGS }, (_, i) => ({
+  tagId: `0000000${i}-e29b-41d4-a716-446655440000`,
+  deviceId: `550e8400-e29b-41d4-a716-44665544000${i % 2}`,
+  deviceName: `PLC-00${i % 2}`,
+  tagName: `temperature_${i}`,
+  protocol: 'ModbusTcp',
+  location: 'Workshop A',
+  unit: '°C',
+}));
+
+/** `count` samples, round-robin over the tags, one second apart per tag, ending before `endMs`. */
+function points(count: number, endMs: number, offsetNs = 0n): LabelledPoint[] {
+  const perTag = Math.ceil(count / TAGS);
+  const startMs = endMs - perTag * 1000;
+  const result: LabelledPoint[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = tags[i % TAGS]!;
+    const second = Math.floor(i / TAGS);
+    const value = 20 + 10 * Math.sin(second / 600 + i) + (second % 7) * 0.01;
+    result.push({
+      labels: tag,
+      tagId: tag.tagId,
+      deviceId: tag.deviceId,
+      timeNs: BigInt(startMs + second * 1000) * 1_000_000n + offsetNs,
+      value,
+      rawValue: value * 10,
+      quality: 0,
+      errorCode: 0,
+    });
+  }
+  return result;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+async function write(backend: HistorianBackend, all: LabelledPoint[], batch = 20_000): Promise<void> {
+  for (let i = 0; i < all.length; i += batch) await backend.writeDevicePoints(all.slice(i, i + batch));
+}
+
+async function main(): Promise<void> {
+  const base = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-historian-'));
+  const influx = await startInfluxDb();
+  if (!influx) throw new Error('influxd is needed for bench:historian (Debian package influxdb)');
+  const catalog = new TagCatalog(async () => tags);
+  try {
+    const now = Date.now();
+    // --- InfluxDB ingest: batched gzip vs one line per request ---
+    const batchedRates: number[] = [];
+    const singleRates: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const backend = new InfluxV1Backend({ url: influx.url, database: `ingest_${run}`, lateAggregationDelayMs: 0 });
+      await backend.prepare();
+      const batch = points(INGEST_POINTS, now - 3_600_000, BigInt(run));
+      const ms = await timed(() => write(backend, batch));
+      batchedRates.push(INGEST_POINTS / (ms / 1000));
+      const lines = points(100_000, now - 7_200_000).map((p) => deviceDataLine(deviceDataSeriesKey(p.labels), p)!);
+      let sent = 0;
+      const until = performance.now() + BASELINE_SECONDS * 1000;
+      const started = performance.now();
+      while (performance.now() < until) await backend.client.write([lines[sent++]!], 'raw_data');
+      singleRates.push(sent / ((performance.now() - started) / 1000));
+      await backend.close();
+    }
+    const influxBatched = median(batchedRates);
+    const influxSingle = median(singleRates);
+    console.log(
+      `InfluxDB 1.x ingest: ${round(influxBatched, 0)} points/s batched (5,000 lines, gzip, 2 in flight), ` +
+        `${round(influxSingle, 0)} points/s one line per request: ${round(influxBatched / influxSingle, 1)}×`,
+    );
+
+    // --- a day of 8 tags at 1 Hz into both stores ---
+    const day = points(TAGS * DAY_SECONDS, now);
+    const store = await openEmbeddedSeriesStore({
+      storage: await openRocksDbStorage(path.join(base, 'series'), 'the embedded series store'),
+      retentionIntervalMs: 0,
+    });
+    const embedded = new EmbeddedBackend(store);
+    const embeddedIngestMs = await timed(() => write(embedded, day, 5000));
+    const embeddedRate = day.length / (embeddedIngestMs / 1000);
+    // the store's own write path without the historian's label objects, for comparison
+    const samples: SeriesSample[] = day
+      .slice(0, 200_000)
+      .map((p) => ({ ...p, seriesId: `raw-${p.tagId}`, timeNs: p.timeNs + 1n }));
+    const storeOnlyMs = await timed(async () => {
+      for (let i = 0; i < samples.length; i += 5000) await store.write(samples.slice(i, i + 5000));
+    });
+    console.log(
+      `embedded store ingest: ${round(embeddedRate, 0)} points/s (${day.length} samples with aggregates), ` +
+        `${round(samples.length / (storeOnlyMs / 1000), 0)} points/s store.write alone`,
+    );
+    const dayInflux = new InfluxV1Backend({
+      url: influx.url,
+      database: 'trend',
+      lateAggregationDelayMs: 0,
+      timeoutMs: 300_000,
+    });
+    await dayInflux.prepare();
+    await write(dayInflux, day);
+    // the samples arrived after their minutes ended (as after an outage): aggregate them now
+    const backfillMs = await timed(() => dayInflux.backfill(now - DAY_SECONDS * 1000, now));
+    console.log(`InfluxDB backfill of 24 h × 8 tags (minute, hourly, daily aggregates): ${round(backfillMs, 0)} ms`);
+
+    // --- trend query: 24 h × 8 tags → 1,200 px ---
+    const query = { tagIds: tags.map((t) => t.tagId), fromMs: now - DAY_SECONDS * 1000, toMs: now, widthPx: WIDTH_PX };
+    const results: Record<string, number[]> = { embedded: [], embeddedRaw: [], influx: [], influxRaw: [] };
+    const embeddedTrends = new TrendService(embedded, catalog, undefined, () => undefined);
+    const influxTrends = new TrendService(dayInflux, catalog, undefined, () => undefined);
+    let buckets = 0;
+    let influxBuckets = 0;
+    let influxSource = '';
+    let points24 = 0;
+    for (let run = 0; run < RUNS; run++) {
+      results.embedded!.push(
+        await timed(async () => {
+          const trend = await embeddedTrends.query(query);
+          buckets = trend.series[0]!.t.length;
+        }),
+      );
+      results.influx!.push(
+        await timed(async () => {
+          const trend = await influxTrends.query(query);
+          influxBuckets = trend.series[0]!.t.length;
+          influxSource = trend.source;
+        }),
+      );
+      results.embeddedRaw!.push(
+        await timed(async () => {
+          points24 = 0;
+          for await (const rows of embeddedTrends.rawRows(query.tagIds, query.fromMs, query.toMs))
+            points24 += rows.length;
+        }),
+      );
+      results.influxRaw!.push(
+        await timed(() =>
+          dayInflux.client.query(
+            `SELECT "value" FROM "trend"."raw_data"."device_data" WHERE time >= ${query.fromMs}ms AND time < ${query.toMs}ms`,
+            { epoch: 'ms' },
+          ),
+        ),
+      );
+    }
+    const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+    console.log(
+      `trend 8 tags × 24 h (${points24} samples) → ${WIDTH_PX} px (${buckets} buckets per tag): ` +
+        `embedded ${round(m.embedded!, 1)} ms (raw read ${round(m.embeddedRaw!, 0)} ms), ` +
+        `InfluxDB ${round(m.influx!, 1)} ms from ${influxSource}, ${influxBuckets} buckets per tag (raw SELECT ${round(m.influxRaw!, 0)} ms)`,
+    );
+    await dayInflux.close();
+    await store.close();
+
+    printBenchResult('historian', {
+      influxIngestPointsPerSecond: {
+        value: round(influxBatched, 0),
+        unit: 'points/s',
+        target: '>=100000',
+        baseline: round(influxSingle, 0),
+      },
+      influxIngestSpeedup: { value: round(influxBatched / influxSingle, 1), unit: 'x', target: '>=30', baseline: 1 },
+      embeddedIngestPointsPerSecond: {
+        value: round(embeddedRate, 0),
+        unit: 'points/s',
+        target: '>=100000',
+        baseline: null,
+      },
+      embeddedTrendQueryMs: {
+        value: round(m.embedded!, 1),
+        unit: 'ms',
+        target: '<=100',
+        baseline: round(m.embeddedRaw!, 1),
+      },
+      influxTrendQueryMs: { value: round(m.influx!, 1), unit: 'ms', target: '<=300', baseline: round(m.influxRaw!, 1) },
+    });
+  } finally {
+    await influx.stop();
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+await main();

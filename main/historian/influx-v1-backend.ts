@@ -1,0 +1,353 @@
+// The historian on InfluxDB 1.x: the seed's measurements in database gateway_timeseries with its
+// retention policies and continuous queries; writes in gzip'd batches of at most 5,000 lines,
+// trends read from the hourly/daily aggregates when the buckets are that coarse.
+import { planSegments } from './aggregate-segments.ts';
+import { DURATIONS } from './trend-buckets.ts';
+import {
+  type BucketAnswer,
+  type BucketQuery,
+  type HistorianBackend,
+  type LabelledPoint,
+  type RejectedWrite,
+  RetryableWriteError,
+  type WriteReport,
+} from './historian-backend.ts';
+import type { AlertEventPoint, DevicePoint, SystemMetricPoint } from './historian-points.ts';
+import {
+  InfluxBadRequestError,
+  type InfluxStatementResult,
+  InfluxV1Client,
+  type InfluxV1Options,
+  quoteIdentifier as q,
+  quoteString,
+} from './influx-v1-client.ts';
+import { alertEventLine, deviceDataLine, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
+import { backfillInfluxV1, CQ_GRACE_MS, prepareInfluxV1 } from './influx-v1-schema.ts';
+import { rfc3339ToNs } from './influx-time.ts';
+import type { TagLabels } from './tag-catalog.ts';
+import { TrendSeriesBuilder } from './trend-series.ts';
+
+export interface InfluxV1BackendOptions extends InfluxV1Options {
+  /** lines per request (default 5,000) */
+  batchLines?: number;
+  /** requests in flight at once (default 2) */
+  concurrency?: number;
+  /** how long after late data arrived its hours are aggregated again (default 10 s; 0: never) */
+  lateAggregationDelayMs?: number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+const RAW_PAGE = 10_000;
+
+interface Source {
+  /** FROM clause */
+  from: string;
+  min: string;
+  max: string;
+  mean: string;
+  label: string;
+}
+
+export class InfluxV1Backend implements HistorianBackend {
+  readonly kind = 'influxdb-v1' as const;
+  readonly client: InfluxV1Client;
+  private prepared: Promise<void> | undefined;
+  private readonly keys = new WeakMap<TagLabels, string>();
+  private readonly batchLines: number;
+  private readonly concurrency: number;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+  private readonly lateDelayMs: number;
+  private late: LateRanges | undefined;
+  private lateTimer: NodeJS.Timeout | undefined;
+  private lateRun: Promise<void> | undefined;
+
+  constructor(options: InfluxV1BackendOptions) {
+    this.client = new InfluxV1Client(options);
+    this.batchLines = Math.min(5000, Math.max(1, options.batchLines ?? 5000));
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((message) => console.warn(`[historian] ${message}`));
+    this.lateDelayMs = options.lateAggregationDelayMs ?? 10_000;
+  }
+
+  get target(): string {
+    return `${this.client.url} (database ${this.client.database})`;
+  }
+
+  prepare(): Promise<void> {
+    this.prepared ??= prepareInfluxV1(this.client).catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  /** Recomputes the hourly and daily aggregates of a range (README: "Backfill"). */
+  async backfill(fromMs: number, toMs: number): Promise<void> {
+    await this.prepare();
+    await backfillInfluxV1(this.client, fromMs, toMs);
+  }
+
+  async writeDevicePoints(points: readonly LabelledPoint[]): Promise<WriteReport> {
+    const lines: string[] = [];
+    const rejected: RejectedWrite[] = [];
+    const late = new LateSamples(this.now());
+    for (const point of points) {
+      let key = this.keys.get(point.labels);
+      if (key === undefined) this.keys.set(point.labels, (key = deviceDataSeriesKey(point.labels)));
+      const line = deviceDataLine(key, point);
+      if (line === undefined) {
+        rejected.push({ what: describePoint(point), reason: `the value ${point.value} is not a finite number` });
+        continue;
+      }
+      lines.push(line);
+      late.add(Number(point.timeNs / 1_000_000n));
+    }
+    const refused: RejectedWrite[] = [];
+    await this.send(lines, 'raw_data', refused);
+    this.noteLate(late);
+    return { written: lines.length - countLines(refused), rejected: [...rejected, ...refused] };
+  }
+
+  async writeSystemMetrics(points: readonly SystemMetricPoint[]): Promise<WriteReport> {
+    const lines = points.map(systemMetricsLine).filter((line): line is string => line !== undefined);
+    const rejected: RejectedWrite[] = [];
+    await this.send(lines, 'raw_data', rejected);
+    return { written: lines.length - countLines(rejected), rejected };
+  }
+
+  async writeAlertEvents(events: readonly AlertEventPoint[]): Promise<WriteReport> {
+    const lines = events.map(alertEventLine);
+    const rejected: RejectedWrite[] = [];
+    await this.send(lines, 'raw_data', rejected);
+    return { written: lines.length - countLines(rejected), rejected };
+  }
+
+  /** Sends in batches, `concurrency` at a time; resolves when every batch is stored or refused for good. */
+  private async send(lines: string[], retentionPolicy: string, rejected: RejectedWrite[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.prepare();
+    const batches: string[][] = [];
+    for (let i = 0; i < lines.length; i += this.batchLines) batches.push(lines.slice(i, i + this.batchLines));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) await this.sendBatch(batches[next++]!, retentionPolicy, rejected);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, batches.length) }, worker));
+  }
+
+  /**
+   * A 400 is not retried: a "partial write" means the server stored every other line, so the
+   * refusal is logged and the batch counts as done; a batch refused as a whole is halved until
+   * the bad lines are found, so one bad line never holds back the others.
+   */
+  private async sendBatch(lines: string[], retentionPolicy: string, rejected: RejectedWrite[]): Promise<void> {
+    try {
+      await this.client.write(lines, retentionPolicy);
+    } catch (error) {
+      if (error instanceof InfluxBadRequestError) {
+        if (error.partial || lines.length === 1) {
+          const dropped = Number(/dropped=(\d+)/.exec(error.message)?.[1] ?? 1);
+          const what = lines.length === 1 ? lines[0]!.slice(0, 500) : `${dropped} of ${lines.length} lines`;
+          rejected.push({ what, reason: error.message });
+          this.log(`InfluxDB refused ${what}: ${error.message}`);
+          return;
+        }
+        const half = lines.length >> 1;
+        await this.sendBatch(lines.slice(0, half), retentionPolicy, rejected);
+        await this.sendBatch(lines.slice(half), retentionPolicy, rejected);
+        return;
+      }
+      // Database dropped behind our back: create it again before the retry.
+      if (error instanceof RetryableWriteError && error.status === 404) this.prepared = undefined;
+      throw error;
+    }
+  }
+
+  /** Late data missed its interval's continuous query: aggregate those intervals again shortly. */
+  private noteLate(samples: LateSamples): void {
+    if (this.lateDelayMs <= 0 || samples.ranges.size === 0) return;
+    this.late = mergeRanges(this.late, samples.ranges);
+    clearTimeout(this.lateTimer);
+    this.lateTimer = setTimeout(() => void this.aggregateLate(), this.lateDelayMs);
+    this.lateTimer.unref();
+  }
+
+  /** Runs the pending late-data aggregation now (also on close); resolves when done. */
+  async aggregateLate(): Promise<void> {
+    await this.lateRun;
+    const late = this.late;
+    if (!late) return;
+    this.late = undefined;
+    clearTimeout(this.lateTimer);
+    this.lateRun = (async () => {
+      for (const [level, range] of late) {
+        // the daily aggregates are read from the hourly ones: they follow them
+        const levels = new Set<'m' | 'h' | 'd'>(level === 'h' ? ['h', 'd'] : [level]);
+        await backfillInfluxV1(this.client, range.from, range.to + 1, levels);
+      }
+    })()
+      .catch((error: Error) => {
+        this.late = mergeRanges(this.late, late); // kept for the next attempt
+        this.log(`aggregating late data again failed (${error.message}); retried with the next late data`);
+      })
+      .finally(() => (this.lateRun = undefined));
+    await this.lateRun;
+  }
+
+  async buckets(query: BucketQuery): Promise<BucketAnswer> {
+    const { tags, fromMs, toMs, bucketMs } = query;
+    const db = q(this.client.database);
+    const now = this.now();
+    // An hour's aggregate exists once its continuous query ran (at the hour's end); a day's
+    // once the daily one ran after the last hour's: a minute (an hour) of margin.
+    const hourlyThrough = Math.floor((now - DURATIONS.MINUTE) / DURATIONS.HOUR) * DURATIONS.HOUR;
+    const dailyThrough = Math.floor((now - DURATIONS.HOUR) / DURATIONS.DAY) * DURATIONS.DAY;
+    const raw: Source = {
+      from: `${db}."raw_data"."device_data"`,
+      min: 'value',
+      max: 'value',
+      mean: 'value',
+      label: 'raw',
+    };
+    const hourly: Source = {
+      from: `${db}."hourly_data"."device_data_hourly"`,
+      min: 'min_value',
+      max: 'max_value',
+      mean: 'mean_value',
+      label: 'hourly',
+    };
+    const daily: Source = { ...hourly, from: `${db}."daily_data"."device_data_daily"`, label: 'daily' };
+    const minute: Source = { ...hourly, from: `${db}."raw_data"."device_data_1m"`, label: 'minute' };
+    // the minute query resamples the last 5 minutes each minute
+    const minuteThrough = Math.floor((now - 5 * DURATIONS.MINUTE) / DURATIONS.MINUTE) * DURATIONS.MINUTE;
+    const segments = planSegments(
+      fromMs,
+      toMs,
+      bucketMs,
+      [
+        { source: daily, intervalMs: DURATIONS.DAY, throughMs: dailyThrough },
+        { source: hourly, intervalMs: DURATIONS.HOUR, throughMs: hourlyThrough },
+        { source: minute, intervalMs: DURATIONS.MINUTE, throughMs: minuteThrough },
+      ],
+      raw,
+    );
+    const where = tags
+      .map((tag) => `("device_id" = ${quoteString(tag.deviceId)} AND "tag_name" = ${quoteString(tag.tagName)})`)
+      .join(' OR ');
+    const statements = segments.map(
+      ({ source, from, to }) =>
+        `SELECT min(${q(source.min)}) AS "min", max(${q(source.max)}) AS "max", mean(${q(source.mean)}) AS "mean" ` +
+        `FROM ${source.from} WHERE (${where}) AND time >= ${from}ms AND time < ${to}ms ` +
+        `GROUP BY time(${bucketMs}ms), "device_id", "tag_name" fill(none)`,
+    );
+    const builders = new Map(tags.map((tag) => [seriesOf(tag), new TrendSeriesBuilder(tag.tagId, bucketMs)]));
+    if (tags.length > 0 && statements.length > 0) {
+      const results = await this.client.query(statements.join('; '), { epoch: 'ms' });
+      for (const result of results) addBuckets(result, builders);
+    }
+    return {
+      series: tags.map((tag) => builders.get(seriesOf(tag))!.build()),
+      source: segments.map((segment) => segment.source.label).join(' + '),
+    };
+  }
+
+  async *readRaw(tag: TagLabels, fromMs: number, toMs: number): AsyncGenerator<DevicePoint[]> {
+    const db = q(this.client.database);
+    let after = `time >= ${fromMs}ms`;
+    for (;;) {
+      const [result] = await this.client.query(
+        `SELECT "value", "raw_value", "quality", "error_code" FROM ${db}."raw_data"."device_data" ` +
+          `WHERE "device_id" = ${quoteString(tag.deviceId)} AND "tag_name" = ${quoteString(tag.tagName)} ` +
+          `AND ${after} AND time < ${toMs}ms ORDER BY time ASC LIMIT ${RAW_PAGE}`,
+      );
+      const rows = result?.series?.[0]?.values ?? [];
+      if (rows.length === 0) return;
+      const points = rows.map((row): DevicePoint => ({
+        tagId: tag.tagId,
+        deviceId: tag.deviceId,
+        timeNs: rfc3339ToNs(String(row[0])),
+        value: Number(row[1]),
+        rawValue: Number(row[2]),
+        quality: Number(row[3]),
+        errorCode: Number(row[4]),
+      }));
+      yield points;
+      if (rows.length < RAW_PAGE) return;
+      after = `time > ${points[points.length - 1]!.timeNs}`;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.lateTimer);
+    await this.lateRun;
+  }
+}
+
+type LateRanges = Map<'m' | 'h', { from: number; to: number }>;
+
+/** Which aggregation intervals a batch's samples arrived too late for, and their time ranges. */
+class LateSamples {
+  readonly ranges: LateRanges = new Map();
+  private readonly minuteLimit: number;
+  private readonly hourLimit: number;
+
+  constructor(now: number) {
+    this.minuteLimit = Math.floor(now / DURATIONS.MINUTE) * DURATIONS.MINUTE - CQ_GRACE_MS.m;
+    this.hourLimit = Math.floor(now / DURATIONS.HOUR) * DURATIONS.HOUR - CQ_GRACE_MS.h;
+  }
+
+  add(ms: number): void {
+    if (ms < this.minuteLimit) this.extend('m', ms);
+    if (ms < this.hourLimit) this.extend('h', ms);
+  }
+
+  private extend(level: 'm' | 'h', ms: number): void {
+    const range = this.ranges.get(level);
+    if (!range) this.ranges.set(level, { from: ms, to: ms });
+    else {
+      range.from = Math.min(range.from, ms);
+      range.to = Math.max(range.to, ms);
+    }
+  }
+}
+
+function mergeRanges(into: LateRanges | undefined, more: LateRanges): LateRanges {
+  const merged: LateRanges = new Map(into);
+  for (const [level, range] of more) {
+    const existing = merged.get(level);
+    merged.set(
+      level,
+      existing ? { from: Math.min(existing.from, range.from), to: Math.max(existing.to, range.to) } : { ...range },
+    );
+  }
+  return merged;
+}
+
+function seriesOf(tag: Pick<TagLabels, 'deviceId' | 'tagName'>): string {
+  return `${tag.deviceId}\u0000${tag.tagName}`;
+}
+
+function addBuckets(result: InfluxStatementResult, builders: Map<string, TrendSeriesBuilder>): void {
+  for (const series of result.series ?? []) {
+    const builder = builders.get(
+      seriesOf({ deviceId: series.tags?.device_id ?? '', tagName: series.tags?.tag_name ?? '' }),
+    );
+    if (!builder) continue;
+    for (const [time, min, max, mean] of series.values ?? []) {
+      if (typeof min !== 'number' || typeof max !== 'number') continue;
+      const m = typeof mean === 'number' ? mean : (min + max) / 2;
+      builder.add(Number(time), { min, max, first: m, last: m, sum: m, count: 1 });
+    }
+  }
+}
+
+function describePoint(point: LabelledPoint): string {
+  return `tag ${point.labels.tagName} of device ${point.labels.deviceName || point.deviceId} at ${point.timeNs} ns`;
+}
+
+function countLines(rejected: RejectedWrite[]): number {
+  return rejected.reduce((sum, r) => sum + (Number(/^(\d+) of \d+ lines$/.exec(r.what)?.[1]) || 1), 0);
+}
