@@ -37,7 +37,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/electron/**', 'preload/**'],
+    // test/fake-electron.ts is the shell's stand-in for electron in its unit tests.
+    files: ['main/electron/**', 'preload/**', 'test/fake-electron.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
@@ -59,6 +60,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Renderer tests run under Node against the real server; they are not part of the page.
+    files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOutsideShell] }] },
   },
   {
     files: ['common/**'],

@@ -6,6 +6,8 @@ import { chromiumExecutable } from './e2e/support/chromium.ts';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The Electron spec has its own config and script (npm run test:electron).
+  testIgnore: 'electron/**',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
   // Two cores: one browser at a time keeps timings honest.

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{main,preload,renderer,drizzle,proto,test,scripts,bench}/**/*.test.{ts,tsx}'],
+    include: ['{main,preload,renderer,common,drizzle,proto,test,scripts,bench}/**/*.test.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
     // forks, not threads: native modules (rocksdb, serialport) and child processes behave.
     pool: 'forks',

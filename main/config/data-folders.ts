@@ -1,6 +1,7 @@
 // Where the gateway keeps its state. One root folder holds everything, so that a user can back
 // it up, move it or delete it as a whole. The Electron shell passes app.getPath('userData');
 // the headless entry uses --data-dir or the platform default below.
+import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,4 +44,9 @@ export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env, platform =
     return path.join(os.homedir(), 'Library', 'Application Support', productFolder);
   }
   return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), productFolder);
+}
+
+/** A data folder that does not exist yet or is empty: the gateway's first start there. */
+export function isFreshDataFolder(root: string): boolean {
+  return !existsSync(root) || readdirSync(root).length === 0;
 }

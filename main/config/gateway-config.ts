@@ -35,11 +35,16 @@ export const gatewayConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'databaseUrl must start with postgres:// or postgresql://')
     .optional(),
+  /**
+   * Start the demo profile (simulated devices to browse and trend). The headless entry turns it
+   * on for a fresh data folder unless told --no-demo; the drivers subsystem starts it.
+   */
+  demo: z.boolean().default(false),
   wal: walConfigSchema.prefault({}),
 });
 
-export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
-/** What entries pass in: everything with a default may be left out. */
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+/** What entries fill in: defaulted fields may be left out. */
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
 export function parseGatewayConfig(input: unknown): GatewayConfig {

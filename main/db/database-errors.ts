@@ -242,3 +242,34 @@ export async function withConstraintErrors<T>(work: () => Promise<T>, context: E
     throw translateDatabaseError(error, context);
   }
 }
+
+/** The record, or RecordNotFoundError when a lookup found none. */
+export function requireRecord<T>(record: T | undefined, resource: string, id: string): T {
+  if (record === undefined) throw new RecordNotFoundError(resource, id);
+  return record;
+}
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const CONNECTION_MESSAGES =
+  /PGlite is closed|Connection terminated|connection error|Cannot use a pool after calling end/i;
+
+/**
+ * True when an error says the database cannot be reached (server down, connection lost, store
+ * closed) rather than that a query was wrong: SQLSTATE class 08 and the server-shutdown codes,
+ * socket errors, and the drivers' own words for a closed connection.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (
+      typeof code === 'string' &&
+      (CONNECTION_ERRORS.has(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code))
+    ) {
+      return true;
+    }
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}

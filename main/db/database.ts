@@ -66,6 +66,9 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
     max: options.poolSize ?? 10,
     application_name: 'gateway-workstation',
   });
+  // An idle connection that breaks (the server restarts, the network drops) is reported here;
+  // without a listener the pool's 'error' event would end the process. The next query reconnects.
+  pool.on('error', (error) => console.warn(`[db] lost an idle PostgreSQL connection: ${error.message}`));
   // A pool never connects until asked; ask now so a wrong URL or a stopped server is reported at
   // start, in words, instead of at the first query.
   try {

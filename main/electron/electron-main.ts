@@ -1,53 +1,23 @@
-// The desktop entry: one window over the same gateway the headless server runs. This is the
-// only folder that may import `electron` (enforced by eslint.config.js).
-import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
-import { appPath } from '../config/app-root.ts';
-import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
+// The desktop entry: the same gateway the headless server runs, in a hardened window. This is
+// the only folder that may import `electron` (enforced by eslint.config.js); what the app does
+// is in desktop-app.ts and the policy modules beside it.
+import { app } from 'electron';
+import { createGateway } from '../gateway/create-gateway.ts';
+import { registerAppScheme } from './app-protocol.ts';
+import { startDesktopApp } from './desktop-app.ts';
+import { registerIpcApi } from './ipc-api.ts';
 
-let gateway: Gateway | undefined;
+// Before the app is ready, or never: the app:// scheme's privileges and the sandbox for every
+// renderer, including any a dependency might open.
+registerAppScheme();
+app.enableSandbox();
 
-async function openMainWindow(): Promise<void> {
-  const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'Gateway Workstation',
-    show: false,
-    webPreferences: {
-      preload: appPath('out', 'preload', 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  window.once('ready-to-show', () => window.show());
-  await window.loadFile(appPath('out', 'renderer', 'index.html'));
-}
-
-async function start(): Promise<void> {
-  await app.whenReady();
-  gateway = await createGateway({
-    dataDir: path.join(app.getPath('userData')),
-    databaseUrl: process.env.DATABASE_URL || undefined,
-  });
-  await openMainWindow();
-}
-
-app.on('window-all-closed', () => app.quit());
-
-let stopped = false;
-app.on('will-quit', (event) => {
-  if (stopped || !gateway) return;
-  // Hold the quit until the gateway has flushed and closed its stores.
-  event.preventDefault();
-  void gateway.stop().finally(() => {
-    stopped = true;
-    app.quit();
-  });
-});
-
-start().catch((error: unknown) => {
+startDesktopApp({
+  createGateway,
+  // The typed API over IPC, for the app's own pages only (ipc-sender-policy.ts); it runs once
+  // the gateway is up, before the window loads, and stops before the gateway does.
+  registerApi: (gateway, { appOrigins }) => ({ dispose: registerIpcApi({ services: gateway, appOrigins }) }),
+}).catch((error: unknown) => {
   console.error('Gateway Workstation could not start:', error);
   app.exit(1);
 });

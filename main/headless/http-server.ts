@@ -1,15 +1,23 @@
-// The headless HTTP server: the built renderer, a health endpoint, and security headers on
-// every response. Binds 127.0.0.1 unless told otherwise.
+// The headless HTTP server: the built renderer, a health endpoint, the API's WebSocket at /api,
+// and security headers on every response. Binds 127.0.0.1 unless told otherwise; HTTPS when given
+// a certificate and key.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Gateway } from '../gateway/create-gateway.ts';
+import type { ApiServices } from '../api/api-services.ts';
+import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { staticFileHandler } from './static-files.ts';
+import { attachWebSocketApi } from './websocket-api.ts';
 
 export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port */
   port: number;
   rendererDir: string;
+  /** serve HTTPS and WSS with this certificate and key (PEM) */
+  tls?: { cert: Buffer | string; key: Buffer | string } | undefined;
+  /** web origins allowed to use the API besides the gateway's own page */
+  allowedOrigins?: readonly string[];
 }
 
 export interface RunningHttpServer {
@@ -17,36 +25,15 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-// The renderer needs its own scripts, styles (MUI injects <style> tags) and data: images; it
-// talks to the gateway over same-origin HTTP and WebSocket only.
-export const HEADLESS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "media-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': HEADLESS_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
-
-export async function startHttpServer(gateway: Gateway, options: HttpServerOptions): Promise<RunningHttpServer> {
+export async function startHttpServer(gateway: ApiServices, options: HttpServerOptions): Promise<RunningHttpServer> {
   const serveStatic = staticFileHandler(options.rendererDir);
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method not allowed');
+      // No request has a body here; closing the connection stops one from being uploaded.
+      res
+        .writeHead(405, { allow: 'GET, HEAD', connection: 'close', 'content-type': 'text/plain; charset=utf-8' })
+        .end('Method not allowed');
       return;
     }
     if (req.url === '/healthz') {
@@ -56,9 +43,20 @@ export async function startHttpServer(gateway: Gateway, options: HttpServerOptio
       return;
     }
     serveStatic(req, res).catch((error: unknown) => {
+      console.error('[http] could not serve', req.url, error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`Internal error: ${(error as Error).message}`);
+      res.end('Internal error; the gateway log has the details.');
     });
+  };
+  // The server only answers GET and HEAD: no request has a body, so none is read; headers are
+  // capped at 16 KiB.
+  const serverOptions = { maxHeaderSize: 16 * 1024 };
+  const server = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handle)
+    : http.createServer(serverOptions, handle);
+  const api = attachWebSocketApi(server as http.Server, gateway, {
+    secure: options.tls !== undefined,
+    allowedOrigins: options.allowedOrigins ?? [],
   });
   // Slow or stalled clients must not hold sockets forever.
   server.headersTimeout = 15_000;
@@ -73,9 +71,10 @@ export async function startHttpServer(gateway: Gateway, options: HttpServerOptio
   const { port } = server.address() as AddressInfo;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${hostForUrl}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        api.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -16,6 +16,9 @@ export interface PostgresServer {
   dataDir: string;
   /** creates an empty database and returns its connection string */
   createDatabase(name: string): Promise<string>;
+  /** stops the server but keeps its data (outage tests); startServer() brings it back */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,16 +64,18 @@ export async function startPostgres(): Promise<PostgresServer | undefined> {
     '-c full_page_writes=off',
     '-c max_connections=200',
   ].join(' ');
-  await runAs(SERVICE_USER, pgCtl, [
-    '-D',
-    dataDir,
-    '-l',
-    path.join(base, 'server.log'),
-    '-o',
-    serverOptions,
-    '-w',
-    'start',
-  ]);
+  const startServer = () =>
+    runAs(SERVICE_USER, pgCtl, [
+      '-D',
+      dataDir,
+      '-l',
+      path.join(base, 'server.log'),
+      '-o',
+      serverOptions,
+      '-w',
+      'start',
+    ]);
+  await startServer();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 
   let stopped = false;
@@ -98,6 +103,12 @@ export async function startPostgres(): Promise<PostgresServer | undefined> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+    },
+    async stopServer(): Promise<void> {
+      await runAs(SERVICE_USER, pgCtl, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+    },
+    async startServer(): Promise<void> {
+      await startServer();
     },
     async stop(): Promise<void> {
       if (stopped) return;

@@ -2,6 +2,7 @@
 // developer's machine a missing server skips its suite with a reason; with
 // GATEWAY_REQUIRE_SERVICES=1 (set by .ci/run) a missing server fails the run instead, so CI can
 // never go green by skipping.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -35,6 +36,24 @@ export function requireExecutable(name: string, installHint: string, extraDirs: 
   const found = findExecutable(name, extraDirs);
   if (found) return found;
   const message = `${name} is not installed (${installHint}); run scripts/install-test-deps.sh`;
+  if (servicesRequired) throw new MissingServiceError(message);
+  console.warn(`[skip] ${message}`);
+  return undefined;
+}
+
+/**
+ * Whether `python` can import `module`. Missing: undefined (suite skips) when services are
+ * optional, a MissingServiceError when they are required.
+ */
+export function requirePythonModule(
+  python: string | undefined,
+  module: string,
+  installHint: string,
+): string | undefined {
+  if (!python) return undefined;
+  const probe = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8' });
+  if (probe.status === 0) return python;
+  const message = `${python} cannot import ${module} (${installHint}); run scripts/install-test-deps.sh`;
   if (servicesRequired) throw new MissingServiceError(message);
   console.warn(`[skip] ${message}`);
   return undefined;

@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, ilike, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, lte, sql, type SQL } from 'drizzle-orm';
 import { auditLogs } from '../../../drizzle/schema/users.ts';
 import type { Database } from '../database.ts';
+import { prefixPattern } from '../like-pattern.ts';
 import { withConstraintErrors } from '../database-errors.ts';
 
 export type AuditLogEntry = typeof auditLogs.$inferSelect;
@@ -8,6 +9,8 @@ export type NewAuditLogEntry = typeof auditLogs.$inferInsert;
 
 export interface AuditLogFilter {
   userId?: string;
+  /** the acting user's name as recorded in details (kept after the account is deleted) */
+  username?: string;
   /** prefix match, e.g. "device." */
   actionPrefix?: string;
   resourceType?: string;
@@ -30,8 +33,9 @@ export class AuditLogsRepository {
   query(filter: AuditLogFilter = {}): Promise<AuditLogEntry[]> {
     const conditions: SQL[] = [];
     if (filter.userId) conditions.push(eq(auditLogs.userId, filter.userId));
+    if (filter.username) conditions.push(sql`lower(${auditLogs.details} ->> 'username') = lower(${filter.username})`);
     if (filter.actionPrefix) {
-      conditions.push(ilike(auditLogs.action, `${filter.actionPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+      conditions.push(ilike(auditLogs.action, prefixPattern(filter.actionPrefix)));
     }
     if (filter.resourceType) conditions.push(eq(auditLogs.resourceType, filter.resourceType));
     if (filter.resourceId) conditions.push(eq(auditLogs.resourceId, filter.resourceId));

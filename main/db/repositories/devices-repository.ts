@@ -1,8 +1,9 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { devices } from '../../../drizzle/schema/devices.ts';
-import type { DeviceStatus } from '../../../common/enums.ts';
+import type { DeviceStatus, ProtocolKind } from '../../../common/enums.ts';
 import { deviceOverview } from '../../../drizzle/schema/views.ts';
 import type { Database } from '../database.ts';
+import { containsPattern } from '../like-pattern.ts';
 import { RecordNotFoundError, withConstraintErrors } from '../database-errors.ts';
 
 export type Device = typeof devices.$inferSelect;
@@ -10,11 +11,38 @@ export type NewDevice = typeof devices.$inferInsert;
 export type DevicePatch = Partial<Omit<NewDevice, 'id' | 'createdAt' | 'updatedAt'>>;
 export type DeviceOverviewRow = typeof deviceOverview.$inferSelect;
 
+export interface DeviceFilter {
+  protocol?: ProtocolKind;
+  status?: DeviceStatus;
+  enabled?: boolean;
+  /** matched case-insensitively against name, description, location and endpoint */
+  search?: string;
+}
+
 export class DevicesRepository {
   constructor(private readonly db: Database) {}
 
-  list(): Promise<Device[]> {
-    return this.db.select().from(devices).orderBy(asc(devices.name));
+  list(filter: DeviceFilter = {}): Promise<Device[]> {
+    const conditions: SQL[] = [];
+    if (filter.protocol) conditions.push(eq(devices.protocol, filter.protocol));
+    if (filter.status) conditions.push(eq(devices.status, filter.status));
+    if (filter.enabled !== undefined) conditions.push(eq(devices.enabled, filter.enabled));
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      conditions.push(
+        or(
+          ilike(devices.name, pattern),
+          ilike(devices.description, pattern),
+          ilike(devices.location, pattern),
+          ilike(devices.endpoint, pattern),
+        ) as SQL,
+      );
+    }
+    return this.db
+      .select()
+      .from(devices)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(asc(devices.name));
   }
 
   async get(id: string): Promise<Device | undefined> {
@@ -48,8 +76,11 @@ export class DevicesRepository {
     if (deleted.length === 0) throw new RecordNotFoundError('device', id);
   }
 
-  /** The seed's update_device_status(): sets status and last_seen, raises for an unknown device. */
-  async setStatus(id: string, status: DeviceStatus, lastSeen: Date = new Date()): Promise<void> {
+  /**
+   * The seed's update_device_status(): sets status and last_seen, raises for an unknown device.
+   * A null lastSeen records a device that has never answered.
+   */
+  async setStatus(id: string, status: DeviceStatus, lastSeen: Date | null = new Date()): Promise<void> {
     try {
       await this.db.execute(sql`SELECT update_device_status(${id}::uuid, ${status}::device_status, ${lastSeen})`);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { userSessions } from '../../../drizzle/schema/users.ts';
 import type { Database } from '../database.ts';
 import { withConstraintErrors } from '../database-errors.ts';
@@ -23,6 +23,23 @@ export class SessionsRepository {
         and(eq(userSessions.tokenHash, tokenHash), eq(userSessions.isActive, true), gt(userSessions.expiresAt, now)),
       );
     return row;
+  }
+
+  /** A session by the hash of its token, whatever its state (the caller says why it is refused). */
+  async findByTokenHash(tokenHash: string): Promise<UserSession | undefined> {
+    const [row] = await this.db.select().from(userSessions).where(eq(userSessions.tokenHash, tokenHash));
+    return row;
+  }
+
+  /** Sessions of a user that are neither revoked nor past their expiry. */
+  listActiveForUser(userId: string, now: Date = new Date()): Promise<UserSession[]> {
+    return withConstraintErrors(() =>
+      this.db
+        .select()
+        .from(userSessions)
+        .where(and(eq(userSessions.userId, userId), eq(userSessions.isActive, true), gt(userSessions.expiresAt, now)))
+        .orderBy(desc(userSessions.lastActivity)),
+    );
   }
 
   listForUser(userId: string): Promise<UserSession[]> {

@@ -1,6 +1,7 @@
-import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import { devices, tags } from '../../../drizzle/schema/devices.ts';
 import type { Database } from '../database.ts';
+import { containsPattern } from '../like-pattern.ts';
 import { RecordNotFoundError, withConstraintErrors, type ErrorContext } from '../database-errors.ts';
 
 export type Tag = typeof tags.$inferSelect;
@@ -12,28 +13,45 @@ export interface TagFilter {
   enabled?: boolean;
   /** matched case-insensitively against name, address and description */
   search?: string;
+  limit?: number;
+  offset?: number;
 }
 
 export class TagsRepository {
   constructor(private readonly db: Database) {}
 
   list(filter: TagFilter = {}): Promise<Tag[]> {
-    const conditions = [];
-    if (filter.deviceId) conditions.push(eq(tags.deviceId, filter.deviceId));
-    if (filter.enabled !== undefined) conditions.push(eq(tags.enabled, filter.enabled));
-    if (filter.search) {
-      const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conditions.push(or(ilike(tags.name, pattern), ilike(tags.address, pattern), ilike(tags.description, pattern)));
-    }
-    return this.db
+    const query = this.db
       .select()
       .from(tags)
-      .where(conditions.length ? and(...conditions) : undefined)
-      .orderBy(asc(tags.deviceId), asc(tags.name));
+      .where(this.conditions(filter))
+      .orderBy(asc(tags.deviceId), asc(tags.name))
+      .$dynamic();
+    if (filter.limit !== undefined) query.limit(filter.limit);
+    if (filter.offset) query.offset(filter.offset);
+    return withConstraintErrors(() => query);
+  }
+
+  /** How many tags match the filter (limit and offset aside), for paging. */
+  async count(filter: Omit<TagFilter, 'limit' | 'offset'> = {}): Promise<number> {
+    const [row] = await withConstraintErrors(() =>
+      this.db.select({ n: count() }).from(tags).where(this.conditions(filter)),
+    );
+    return Number(row?.n ?? 0);
   }
 
   async get(id: string): Promise<Tag | undefined> {
     const [row] = await withConstraintErrors(() => this.db.select().from(tags).where(eq(tags.id, id)));
+    return row;
+  }
+
+  async getByName(deviceId: string, name: string): Promise<Tag | undefined> {
+    const [row] = await withConstraintErrors(() =>
+      this.db
+        .select()
+        .from(tags)
+        .where(and(eq(tags.deviceId, deviceId), eq(tags.name, name))),
+    );
     return row;
   }
 
@@ -70,6 +88,19 @@ export class TagsRepository {
       this.db.delete(tags).where(eq(tags.id, id)).returning({ id: tags.id }),
     );
     if (deleted.length === 0) throw new RecordNotFoundError('tag', id);
+  }
+
+  private conditions(filter: TagFilter): SQL | undefined {
+    const conditions: SQL[] = [];
+    if (filter.deviceId) conditions.push(eq(tags.deviceId, filter.deviceId));
+    if (filter.enabled !== undefined) conditions.push(eq(tags.enabled, filter.enabled));
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      conditions.push(
+        or(ilike(tags.name, pattern), ilike(tags.address, pattern), ilike(tags.description, pattern)) as SQL,
+      );
+    }
+    return conditions.length ? and(...conditions) : undefined;
   }
 
   /** The device's name, so that "already exists on device 'PLC-001'" reads as the user knows it. */

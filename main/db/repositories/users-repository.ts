@@ -53,6 +53,50 @@ export class UsersRepository {
     return row;
   }
 
+  /**
+   * Counts one failed login in a single statement (two wrong passwords at once must both count)
+   * and locks the account when the count reaches `maxAttempts`. Returns the new state.
+   */
+  async recordFailedLogin(
+    id: string,
+    maxAttempts: number,
+    lockedUntil: Date,
+  ): Promise<Pick<User, 'failedLoginAttempts' | 'status' | 'lockedUntil'>> {
+    const [row] = await withConstraintErrors(() =>
+      this.db
+        .update(users)
+        .set({
+          failedLoginAttempts: sql`${users.failedLoginAttempts} + 1`,
+          status: sql`CASE WHEN ${users.failedLoginAttempts} + 1 >= ${maxAttempts} THEN 'LOCKED'::user_status ELSE ${users.status} END`,
+          lockedUntil: sql`CASE WHEN ${users.failedLoginAttempts} + 1 >= ${maxAttempts} THEN ${lockedUntil.toISOString()}::timestamptz ELSE ${users.lockedUntil} END`,
+        })
+        .where(eq(users.id, id))
+        .returning({
+          failedLoginAttempts: users.failedLoginAttempts,
+          status: users.status,
+          lockedUntil: users.lockedUntil,
+        }),
+    );
+    if (!row) throw new RecordNotFoundError('user', id);
+    return row;
+  }
+
+  /**
+   * Administrators other than `exceptId` who can sign in now or once an automatic lockout ends,
+   * locked FOR UPDATE so that two administrators cannot demote each other at the same moment.
+   * Call it inside a transaction.
+   */
+  async otherUsableAdminIds(exceptId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        sql`${users.role} = 'ADMIN' AND ${users.id} <> ${exceptId} AND (${users.status} = 'ACTIVE' OR (${users.status} = 'LOCKED' AND ${users.lockedUntil} IS NOT NULL))`,
+      )
+      .for('update');
+    return rows.map((row) => row.id);
+  }
+
   async delete(id: string): Promise<void> {
     const deleted = await withConstraintErrors(() =>
       this.db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),

@@ -1,0 +1,48 @@
+// What the API's procedures reach: the `services` of the tRPC context. The composition root
+// (createGateway) builds them once; tests build them over a test database the same way.
+//
+// Adding a subsystem to the API: give it a field here (e.g. `bus: FrameBus`, `drivers:
+// DriverManager`), fill it in createApiServices or createGateway, and write its procedures in
+// the area's router with `procedure('<access>')` from trpc.ts. Role checks, auditing and error
+// mapping then apply without further work.
+import { AuditTrail } from '../audit/audit-trail.ts';
+import { AuthService, type AuthSettings } from '../auth/auth-service.ts';
+import { LoginRateLimiter, type RateLimit } from '../auth/login-rate-limiter.ts';
+import { UserAdministration } from '../auth/user-administration.ts';
+import type { DatabaseHandle } from '../db/database.ts';
+import { repositories, type Repositories } from '../db/repositories/repositories.ts';
+import { systemClock, type Clock } from '../gateway/clock.ts';
+
+export interface ApiServices {
+  database: DatabaseHandle;
+  repos: Repositories;
+  clock: Clock;
+  /** when this gateway started (system.health's uptime) */
+  startedAt: Date;
+  auth: AuthService;
+  users: UserAdministration;
+  audit: AuditTrail;
+  loginLimiter: LoginRateLimiter;
+}
+
+export interface ApiServicesOptions {
+  clock?: Clock;
+  auth?: Partial<AuthSettings>;
+  loginRateLimit?: RateLimit;
+}
+
+export function createApiServices(database: DatabaseHandle, options: ApiServicesOptions = {}): ApiServices {
+  const clock = options.clock ?? systemClock;
+  const repos = repositories(database.db);
+  const auth = new AuthService(database.db, clock, options.auth);
+  return {
+    database,
+    repos,
+    clock,
+    startedAt: clock.now(),
+    auth,
+    users: new UserAdministration(database.db, auth, clock),
+    audit: new AuditTrail(repos.auditLogs),
+    loginLimiter: new LoginRateLimiter(clock, options.loginRateLimit),
+  };
+}

@@ -1,0 +1,258 @@
+// The driver manager: records the built-in drivers in driver_registry, starts one runner per
+// enabled device of a protocol it has a driver for (with the settings of the device's
+// driver_configs row), reports driver and device state, and routes writes (CommandFrames) to the
+// device that owns the tag. Everything it learns leaves through one FrameSink.
+//
+// driver_status lifecycle (seed §2.4), per protocol in driver_registry: LOADED when registered at
+// start, ERROR (with error_message) when the driver cannot run on this machine, RUNNING while it
+// polls at least one device, STOPPED after stop(). Each driver configuration in use reports the
+// same transitions as DriverStateChange events.
+import type { DriverStatus, ProtocolKind } from '../../common/enums.ts';
+import type { Repositories } from '../db/repositories/repositories.ts';
+import type { Tag } from '../db/repositories/tags-repository.ts';
+import {
+  EventKind,
+  Severity,
+  type CommandAckFrame,
+  type CommandFrame,
+  type EventFrame,
+} from '../../proto/generated/frame.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
+import { DeviceRunner, type DeviceRuntime } from './device-runner.ts';
+import { DeviceStatusRecorder, type DeviceStatusSnapshot } from './device-status-recorder.ts';
+import type { DriverCapabilities, DriverFactory } from './driver-contract.ts';
+import { consoleDriverLog, type DriverLog } from './driver-log.ts';
+import { assignDriverConfig } from './driver-settings.ts';
+import type { FrameSink } from './frame-sink.ts';
+
+/** The driver contract's version, recorded in driver_registry.api_version. */
+export const DRIVER_API_VERSION = 1;
+
+export interface DriverManagerOptions {
+  repos: Repositories;
+  sink: FrameSink;
+  factories: readonly DriverFactory[];
+  log?: DriverLog;
+  /** how often last_seen of an answering device is written (default 5 s) */
+  lastSeenRefreshMs?: number;
+}
+
+export interface DeviceRuntimeStatus extends DeviceRuntime, DeviceStatusSnapshot {}
+
+interface ActiveConfig {
+  driverId: string;
+  protocol: ProtocolKind;
+  name: string;
+}
+
+export function capabilityList(capabilities: DriverCapabilities): string[] {
+  return [
+    ...(capabilities.read ? ['read'] : []),
+    ...(capabilities.write ? ['write'] : []),
+    ...(capabilities.polling ? ['polling'] : []),
+    ...capabilities.features,
+  ];
+}
+
+export class DriverManager {
+  private readonly runners = new Map<string, DeviceRunner>();
+  private readonly active = new Map<string, ActiveConfig>();
+  private readonly running = new Set<ProtocolKind>();
+  private readonly status: DeviceStatusRecorder;
+  private readonly log: DriverLog;
+  private transition: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: DriverManagerOptions) {
+    this.log = options.log ?? consoleDriverLog;
+    this.status = new DeviceStatusRecorder(options.repos.devices, options.sink, this.log, options.lastSeenRefreshMs);
+  }
+
+  /** Registers the drivers and starts polling every enabled device. */
+  start(): Promise<void> {
+    return this.queue(() => this.startNow());
+  }
+
+  /** Stops polling; devices it polled become Unknown, drivers STOPPED. Safe to call twice. */
+  stop(): Promise<void> {
+    return this.queue(() => this.stopNow());
+  }
+
+  /** Applies changed devices, tags or driver configurations. */
+  reload(): Promise<void> {
+    return this.queue(async () => {
+      await this.stopNow();
+      await this.startNow();
+    });
+  }
+
+  /** start/stop/reload run one after another; a failed one does not block the next. */
+  private queue(step: () => Promise<void>): Promise<void> {
+    const next = this.transition.catch(() => undefined).then(step);
+    this.transition = next;
+    return next;
+  }
+
+  private async startNow(): Promise<void> {
+    if (this.runners.size > 0) return;
+    const { repos, factories } = this.options;
+    const usable = new Map<ProtocolKind, DriverFactory>();
+    const unusable = new Map<ProtocolKind, string>();
+    for (const factory of factories) {
+      const reason = await factory.unavailableReason();
+      await repos.driverRegistry.upsert({
+        protocol: factory.protocol,
+        name: factory.name,
+        version: factory.version,
+        description: factory.description,
+        apiVersion: DRIVER_API_VERSION,
+        capabilities: capabilityList(factory.capabilities),
+        metadata: { builtIn: true, dataTypes: [...factory.capabilities.dataTypes] },
+        status: reason ? 'ERROR' : 'LOADED',
+        errorMessage: reason ?? null,
+      });
+      if (reason) {
+        unusable.set(factory.protocol, reason);
+        this.announceDriver(factory.protocol, factory.protocol, 'ERROR', reason);
+      } else {
+        usable.set(factory.protocol, factory);
+        this.announceDriver(factory.protocol, factory.protocol, 'LOADED', '');
+      }
+    }
+
+    const [configs, devices, tags] = await Promise.all([
+      repos.driverConfigs.list(),
+      repos.devices.list(),
+      repos.tags.list({ enabled: true }),
+    ]);
+    const tagsByDevice = new Map<string, Tag[]>();
+    for (const tag of tags) {
+      let list = tagsByDevice.get(tag.deviceId);
+      if (!list) tagsByDevice.set(tag.deviceId, (list = []));
+      list.push(tag);
+    }
+    const limits = new Map<string, ConcurrencyLimit>();
+    for (const device of devices) {
+      // Maintenance is the operator's "leave it alone": not polled, status kept.
+      if (!device.enabled || device.status === 'Maintenance') continue;
+      const problem = unusable.get(device.protocol);
+      const factory = usable.get(device.protocol);
+      if (!factory && !problem) continue; // a protocol this gateway has no driver for (yet)
+      this.status.track(device);
+      if (problem) {
+        this.status.change(device.id, 'Error', `the ${device.protocol} driver cannot run here: ${problem}`);
+        continue;
+      }
+      const assignment = assignDriverConfig(device, configs);
+      if (!assignment.ok) {
+        this.status.change(device.id, assignment.disabled ? 'Unknown' : 'Error', assignment.message);
+        continue;
+      }
+      const driverId = assignment.configId ?? device.protocol;
+      let limit = limits.get(driverId);
+      if (!limit) limits.set(driverId, (limit = new ConcurrencyLimit(assignment.settings.maxConcurrent)));
+      const runner = new DeviceRunner({
+        device,
+        tags: tagsByDevice.get(device.id) ?? [],
+        settings: assignment.settings,
+        driver: (factory as DriverFactory).create(),
+        sink: this.options.sink,
+        status: this.status,
+        limit,
+        log: this.log,
+      });
+      this.runners.set(device.id, runner);
+      this.active.set(driverId, { driverId, protocol: device.protocol, name: assignment.settings.name });
+      this.running.add(device.protocol);
+    }
+    for (const protocol of this.running) await this.setRegistryStatus(protocol, 'RUNNING');
+    for (const config of this.active.values()) this.announceDriver(config.driverId, config.protocol, 'RUNNING', '');
+    for (const runner of this.runners.values()) runner.start();
+    this.log.info(`polling ${this.runners.size} device(s)`);
+  }
+
+  private async stopNow(): Promise<void> {
+    const runners = [...this.runners.values()];
+    this.runners.clear();
+    await Promise.all(runners.map((runner) => runner.stop()));
+    for (const runner of runners) this.status.change(runner.deviceId, 'Unknown', 'the gateway stopped polling it');
+    await this.status.flush();
+    for (const protocol of this.running) await this.setRegistryStatus(protocol, 'STOPPED');
+    for (const config of this.active.values()) this.announceDriver(config.driverId, config.protocol, 'STOPPED', '');
+    this.running.clear();
+    this.active.clear();
+  }
+
+  private async setRegistryStatus(protocol: ProtocolKind, status: DriverStatus): Promise<void> {
+    try {
+      await this.options.repos.driverRegistry.setStatus(protocol, status);
+    } catch (error) {
+      this.log.warn(`Could not record that the ${protocol} driver is ${status}: ${(error as Error).message}`);
+    }
+  }
+
+  private announceDriver(driverId: string, protocol: ProtocolKind, status: DriverStatus, error: string): void {
+    const event: EventFrame = {
+      kind: EventKind.EVENT_KIND_DRIVER_STATE,
+      severity: status === 'ERROR' ? Severity.SEVERITY_CRITICAL : Severity.SEVERITY_INFO,
+      message: error ? `The ${protocol} driver is ${status}: ${error}` : `The ${protocol} driver is ${status}`,
+      detail: { $case: 'driverState', value: { driverId, protocol, status, error } },
+    };
+    this.publishEvent(event);
+  }
+
+  private publishEvent(event: EventFrame): void {
+    try {
+      void Promise.resolve(this.options.sink.publishEvent(event)).catch((error: Error) =>
+        this.log.warn(`Could not publish an event: ${error.message}`),
+      );
+    } catch (error) {
+      this.log.warn(`Could not publish an event: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Executes a write from the bus: refused for unknown devices and tags, Read tags and values
+   * outside min/max; acknowledged on the sink (and returned) either way.
+   */
+  async handleCommand(command: CommandFrame): Promise<CommandAckFrame> {
+    const runner = this.runners.get(command.deviceId);
+    let ack: CommandAckFrame;
+    if (!runner) {
+      ack = {
+        commandId: command.commandId,
+        success: false,
+        error: `device ${command.deviceId} is not polled by this gateway (unknown, disabled or in maintenance)`,
+        actualValue: undefined,
+        tagId: command.tagId,
+      };
+    } else {
+      ack = await runner.write(command).catch((error: Error) => ({
+        commandId: command.commandId,
+        success: false,
+        error: `the write failed: ${error.message}`,
+        actualValue: undefined,
+        tagId: command.tagId,
+      }));
+    }
+    try {
+      await this.options.sink.publishCommandAck(ack);
+    } catch (error) {
+      this.log.warn(`Could not publish the result of command ${command.commandId}: ${(error as Error).message}`);
+    }
+    return ack;
+  }
+
+  /** Why a tag's last value was not good, in words (a DataFrame carries only the reason code). */
+  tagProblem(deviceId: string, tagId: string): string | undefined {
+    return this.runners.get(deviceId)?.tagProblem(tagId);
+  }
+
+  /** What every polled device is doing now (for the API's status views). */
+  devices(): DeviceRuntimeStatus[] {
+    return [...this.runners.values()].map((runner) => {
+      const runtime = runner.runtime();
+      const snapshot = this.status.get(runtime.deviceId) ?? { status: 'Unknown' as const, reason: '', lastSeen: null };
+      return { ...runtime, ...snapshot };
+    });
+  }
+}

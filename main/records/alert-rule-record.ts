@@ -1,0 +1,55 @@
+// What an alert rule is when a user creates or changes one: the seed's alert_rules columns, with
+// its threshold rule (BETWEEN and NOT_BETWEEN need a low and a high threshold, every other
+// operator a threshold value) checked per field. Intervals are in milliseconds.
+import { z } from 'zod';
+import { ALERT_LEVELS, COMPARE_OPS } from '../../common/enums.ts';
+import { double, durationMs, id, name, optionalText, text, oneOf } from '../api/api-schemas.ts';
+
+export const alertRuleFields = z.object({
+  name: name(255),
+  description: optionalText(10_000),
+  /** the device the rule watches; filled in from the tag when only the tag is given */
+  deviceId: id.nullish(),
+  tagId: id.nullish(),
+  /** the expression the alert engine evaluates, e.g. "value > threshold" */
+  conditionExpression: text(4_000).trim().min(1, 'must not be empty'),
+  op: oneOf(COMPARE_OPS),
+  thresholdValue: double.nullish(),
+  thresholdHigh: double.nullish(),
+  thresholdLow: double.nullish(),
+  level: oneOf(ALERT_LEVELS),
+  evalInterval: durationMs.min(100, 'must be at least 100 ms').optional(),
+  /** how long the condition must hold before the alert fires; empty: at once */
+  evalDuration: durationMs.nullish(),
+  /** quiet time after an alert before the rule may fire again */
+  cooldownDuration: durationMs.nullish(),
+  enabled: z.boolean('must be true or false').optional(),
+});
+
+export type AlertRuleFields = z.output<typeof alertRuleFields>;
+
+const RANGE_OPS = new Set(['BETWEEN', 'NOT_BETWEEN']);
+
+/** The database's alert_rules_threshold_check, said against the fields (for a complete rule). */
+export function checkThresholds(
+  rule: Pick<AlertRuleFields, 'op' | 'thresholdValue' | 'thresholdLow' | 'thresholdHigh'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (RANGE_OPS.has(rule.op)) {
+    if (typeof rule.thresholdLow !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['thresholdLow'], message: `is needed for ${rule.op}` });
+    }
+    if (typeof rule.thresholdHigh !== 'number') {
+      ctx.addIssue({ code: 'custom', path: ['thresholdHigh'], message: `is needed for ${rule.op}` });
+    }
+    if (
+      typeof rule.thresholdLow === 'number' &&
+      typeof rule.thresholdHigh === 'number' &&
+      rule.thresholdLow > rule.thresholdHigh
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['thresholdLow'], message: 'must not be greater than thresholdHigh' });
+    }
+  } else if (typeof rule.thresholdValue !== 'number') {
+    ctx.addIssue({ code: 'custom', path: ['thresholdValue'], message: `is needed for ${rule.op}` });
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""An independent Modbus slave for tests: pymodbus 3.0 (Debian's python3-pymodbus).
+
+Usage: pymodbus-slave.py '<json>' where json is
+  {"mode": "tcp", "port": 15020}  or  {"mode": "rtu", "device": "/tmp/x/slave", "baudrate": 19200}
+  plus "slaves": {"<unit id>": {"hr": {"<address>": value, ...}, "ir": {...}, "co": {...}, "di": {...}}}
+Addresses are protocol (0-based) addresses; registers not listed answer "illegal data address".
+Unit ids not listed stay silent (an absent slave). Prints READY on stdout once serving.
+"""
+import asyncio
+import json
+import logging
+import sys
+
+from pymodbus.datastore import ModbusServerContext, ModbusSlaveContext, ModbusSparseDataBlock
+from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
+from pymodbus.transaction import ModbusRtuFramer, ModbusSocketFramer
+
+logging.basicConfig(level=logging.CRITICAL)
+
+
+def block(table):
+    values = {int(address): value for address, value in (table or {}).items()}
+    # An empty sparse block would accept nothing; give it one unreachable cell instead.
+    return ModbusSparseDataBlock(values or {65535: 0})
+
+
+def context(spec):
+    slaves = {
+        int(unit): ModbusSlaveContext(
+            hr=block(tables.get("hr")),
+            ir=block(tables.get("ir")),
+            co=block(tables.get("co")),
+            di=block(tables.get("di")),
+            zero_mode=True,
+        )
+        for unit, tables in spec["slaves"].items()
+    }
+    return ModbusServerContext(slaves=slaves, single=False)
+
+
+async def main():
+    spec = json.loads(sys.argv[1])
+    ctx = context(spec)
+    if spec["mode"] == "tcp":
+        server = await StartAsyncTcpServer(
+            context=ctx,
+            address=("127.0.0.1", spec["port"]),
+            framer=ModbusSocketFramer,
+            ignore_missing_slaves=True,
+            defer_start=True,
+        )
+        loop_task = asyncio.create_task(server.serve_forever())
+        # serve_forever binds first; READY must not come before the port accepts connections.
+        while server.server is None:
+            await asyncio.sleep(0.01)
+    else:
+        server = await StartAsyncSerialServer(
+            context=ctx,
+            framer=ModbusRtuFramer,
+            port=spec["device"],
+            baudrate=spec.get("baudrate", 19200),
+            ignore_missing_slaves=True,
+            auto_reconnect=True,
+            reconnect_delay=0.1,
+            defer_start=True,
+        )
+        await server.start()
+        loop_task = asyncio.create_task(server.serve_forever())
+    print("READY", flush=True)
+    await loop_task
+
+
+asyncio.run(main())
