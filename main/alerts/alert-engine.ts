@@ -24,18 +24,12 @@ import type { Subscription } from '../bus/subscription.ts';
 import type { Database } from '../db/database.ts';
 import { AlertEngineRepository, type TagName } from '../db/repositories/alert-engine-repository.ts';
 import type { AlertHistoryPatch, AlertHistoryRow } from '../db/repositories/alert-history-repository.ts';
-import type { AlertRule } from '../db/repositories/alert-rules-repository.ts';
 import { nowNs } from '../frames/frame-clock.ts';
 import type { AlertEventSink } from './alert-event-sink.ts';
 import { AlertHistoryWriter } from './alert-history-writer.ts';
 import { RuleRuntime, type AlertSource } from './alert-rule-runtime.ts';
-import {
-  compileExpression,
-  type CompiledExpression,
-  type ExpressionScope,
-  type TagSignal,
-} from './condition-expression.ts';
 import { activeAlertOf, type ActiveAlert, type OpenAlert, type OpenStatus } from './open-alert.ts';
+import { expressionScope } from './rule-expression-check.ts';
 import { TagDirectory } from './tag-directory.ts';
 import { TagSeries } from './tag-series.ts';
 import { crossedThreshold } from './threshold-check.ts';
@@ -253,11 +247,9 @@ export class AlertEngine {
       return found;
     };
     for (const rule of rules) {
-      const ownTag = rule.tagId ? directory.byId.get(rule.tagId) : undefined;
-      const self = ownTag ? seriesOf(ownTag) : undefined;
       let runtime: RuleRuntime;
       try {
-        runtime = new RuleRuntime(rule, this.scopeFor(directory, rule, self, seriesOf), self);
+        runtime = new RuleRuntime(rule, expressionScope(directory, rule, seriesOf));
       } catch (error) {
         broken++;
         this.options.onProblem?.(`Alert rule '${rule.name}' is not evaluated: ${(error as Error).message}`);
@@ -296,37 +288,6 @@ export class AlertEngine {
     this.dependents = dependents;
     this.communication = communication;
     this.brokenRules = broken;
-  }
-
-  private scopeFor(
-    directory: TagDirectory,
-    rule: Pick<AlertRule, 'deviceId'>,
-    self: TagSeries | undefined,
-    seriesOf: (tag: TagName) => TagSeries,
-  ): ExpressionScope {
-    return {
-      self,
-      resolve: (reference) => {
-        const found = directory.find(reference, rule.deviceId);
-        return typeof found === 'string' ? found : seriesOf(found);
-      },
-      retain: (signal: TagSignal, windowMs) => (signal as TagSeries).retain(windowMs),
-    };
-  }
-
-  /**
-   * Checks a rule's condition_expression against the tags that exist now, as at save time;
-   * throws an ExpressionError naming the position and the problem.
-   */
-  async validate(
-    rule: Pick<AlertRule, 'conditionExpression' | 'deviceId' | 'tagId'>,
-  ): Promise<CompiledExpression['type']> {
-    const directory = new TagDirectory(await this.repo.tagNames());
-    const now = this.now();
-    const seriesOf = (tag: TagName): TagSeries => new TagSeries(tag.id, tag.deviceId, tag.name, now);
-    const ownTag = rule.tagId ? directory.byId.get(rule.tagId) : undefined;
-    const self = ownTag ? seriesOf(ownTag) : undefined;
-    return compileExpression(rule.conditionExpression, this.scopeFor(directory, rule, self, seriesOf)).type;
   }
 
   // ---------------------------------------------------------------- evaluation

@@ -33,6 +33,8 @@ export class RuleRuntime implements AlertSource {
   readonly tagId: string | null;
   readonly level: AlertLevel;
   readonly expression: CompiledExpression;
+  /** the rule's own tag (`value`), when it watches one */
+  readonly self: TagSeries | undefined;
   readonly thresholds: Thresholds;
   private readonly check: ThresholdCheck;
   readonly durationMs: number;
@@ -51,8 +53,8 @@ export class RuleRuntime implements AlertSource {
   constructor(
     readonly rule: AlertRule,
     scope: ExpressionScope,
-    readonly self: TagSeries | undefined,
   ) {
+    this.self = scope.self as TagSeries | undefined;
     this.ruleId = rule.id;
     this.name = rule.name;
     this.deviceId = rule.deviceId;
@@ -71,7 +73,7 @@ export class RuleRuntime implements AlertSource {
     this.cooldownMs = rule.cooldownDuration ?? 0;
     this.intervalMs = Math.max(100, rule.evalInterval);
     const text = rule.conditionExpression.trim();
-    this.subject = text === 'value' && self ? self.label : text;
+    this.subject = text === 'value' && this.self ? this.self.label : text;
   }
 
   /**

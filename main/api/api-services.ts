@@ -5,6 +5,7 @@
 // DriverManager`), fill it in createApiServices or createGateway, and write its procedures in
 // the area's router with `procedure('<access>')` from trpc.ts. Role checks, auditing and error
 // mapping then apply without further work.
+import type { AlertEngine } from '../alerts/alert-engine.ts';
 import { AuditTrail } from '../audit/audit-trail.ts';
 import { AuthService, type AuthSettings } from '../auth/auth-service.ts';
 import { LoginRateLimiter, type RateLimit } from '../auth/login-rate-limiter.ts';
@@ -23,6 +24,8 @@ export interface ApiServices {
   users: UserAdministration;
   audit: AuditTrail;
   loginLimiter: LoginRateLimiter;
+  /** the alert engine, once the gateway started it (alerts.active, acknowledge, shelve) */
+  alerts?: AlertEngine;
 }
 
 export interface ApiServicesOptions {
