@@ -141,6 +141,8 @@ function numericValue(value: Value | undefined): number {
 }
 
 const HOUR_MS = 3_600_000;
+/** A condition waiting at least this long to fire is stored in alert_rule_state. */
+const REMEMBER_PENDING_MS = 5_000;
 
 export class AlertEngine {
   private readonly repo: AlertEngineRepository;
@@ -169,7 +171,7 @@ export class AlertEngine {
     this.communicationDelayMs = options.communicationDelayMs === undefined ? 10_000 : options.communicationDelayMs;
     this.autoResolveEveryMs = options.autoResolveEveryMs ?? 5 * 60_000;
     this.autoResolveAfterMs = options.autoResolveAfterMs ?? 24 * HOUR_MS;
-    this.writer = new AlertHistoryWriter({ onProblem: options.onProblem });
+    this.writer = new AlertHistoryWriter(options.db, { onProblem: options.onProblem });
   }
 
   private now(): number {
@@ -351,7 +353,9 @@ export class AlertEngine {
       const threshold = rule.expression.type === 'number' ? crossedThreshold(rule.thresholds, x) : null;
       this.fire(rule, now, rule.reportedValue(x), threshold, rule.message(x));
     } else if (!rule.pendingStored) {
-      this.storePending(rule, rule.pendingSinceMs);
+      // Worth remembering across a restart only when the wait is longer than a restart.
+      const firesAt = Math.max(rule.pendingSinceMs + rule.durationMs, rule.lastResolvedAtMs + rule.cooldownMs);
+      if (firesAt - now >= REMEMBER_PENDING_MS) this.storePending(rule, rule.pendingSinceMs);
     }
   }
 
@@ -423,8 +427,8 @@ export class AlertEngine {
       expression: source instanceof RuleRuntime ? source.rule.conditionExpression : null,
       transitions: [{ at: new Date(now).toISOString(), status: 'ACTIVE', value: triggeredValue }],
     };
-    this.writer.enqueue(`alert ${alert.id} fired`, () =>
-      this.repo.insertAlert({
+    this.writer.enqueue(`alert ${alert.id} fired`, (repo) =>
+      repo.insertAlert({
         id: alert.id,
         ruleId: source.ruleId,
         deviceId: source.deviceId,
@@ -489,8 +493,8 @@ export class AlertEngine {
     this.announce(alert, 'RESOLVED', at, message, {}, durationMs);
     const patch = { status: 'RESOLVED' as const, resolvedAt: new Date(resolvedAt), duration: durationMs };
     const transition = { at: new Date(at).toISOString(), status: 'RESOLVED', reason: message, value };
-    this.writer.enqueue(`alert ${alert.id} resolved`, () =>
-      this.repo.updateAlert(alert.id, patch, { resolvedBy, shelvedUntil: null }, transition),
+    this.writer.enqueue(`alert ${alert.id} resolved`, (repo) =>
+      repo.updateAlert(alert.id, patch, { resolvedBy, shelvedUntil: null }, transition),
     );
   }
 
@@ -502,7 +506,7 @@ export class AlertEngine {
     transition: Record<string, unknown>,
   ): void {
     const entry = { ...transition, at: new Date(at).toISOString() };
-    this.writer.enqueue(`alert ${alert.id} changed`, () => this.repo.updateAlert(alert.id, {}, details, entry));
+    this.writer.enqueue(`alert ${alert.id} changed`, (repo) => repo.updateAlert(alert.id, {}, details, entry));
   }
 
   private setStatus(
@@ -518,8 +522,8 @@ export class AlertEngine {
     const message = `${alert.message} — ${status.toLowerCase()} by ${user}${comment ? `: ${comment}` : ''}`;
     this.announce(alert, status, now, message, { user, comment });
     const transition = { at: new Date(now).toISOString(), status, user, comment: comment || undefined };
-    this.writer.enqueue(`alert ${alert.id} ${status.toLowerCase()}`, () =>
-      this.repo.updateAlert(alert.id, { status, ...patch }, details, transition),
+    this.writer.enqueue(`alert ${alert.id} ${status.toLowerCase()}`, (repo) =>
+      repo.updateAlert(alert.id, { status, ...patch }, details, transition),
     );
   }
 
@@ -549,8 +553,8 @@ export class AlertEngine {
       if (alert.status === 'SUPPRESSED') {
         // Stays shelved; comes back ACKNOWLEDGED when the shelving ends.
         this.announce(alert, 'SUPPRESSED', now, `${alert.message} — acknowledged by ${user}`, { user, comment });
-        this.writer.enqueue(`alert ${alert.id} acknowledged`, () =>
-          this.repo.updateAlert(alert.id, patch, details, {
+        this.writer.enqueue(`alert ${alert.id} acknowledged`, (repo) =>
+          repo.updateAlert(alert.id, patch, details, {
             at: new Date(now).toISOString(),
             event: 'acknowledged while shelved',
             user,
@@ -689,7 +693,7 @@ export class AlertEngine {
   private storePending(rule: RuleRuntime, since: number | undefined): void {
     rule.pendingStored = since !== undefined;
     const at = since === undefined ? undefined : new Date(since);
-    this.writer.enqueue(`pending condition of rule '${rule.name}'`, () => this.repo.setPending(rule.ruleId, at));
+    this.writer.enqueue(`pending condition of rule '${rule.name}'`, (repo) => repo.setPending(rule.ruleId, at));
   }
 
   /** Puts an alert read from alert_history back in memory (start). */
