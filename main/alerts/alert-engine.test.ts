@@ -4,6 +4,7 @@ import { databaseBackends } from '../../test/database-backends.ts';
 import { Quality } from '../../proto/generated/frame.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { engineHarness, START, type EngineHarness } from './alert-engine-harness.ts';
+import type { ActiveAlert } from './open-alert.ts';
 import { checkRuleExpression } from './rule-expression-check.ts';
 
 const [pglite] = databaseBackends();
@@ -33,6 +34,17 @@ async function history() {
 }
 
 const statuses = () => h.events.map((e) => e.status);
+
+/** Rule A on T1 and rule B on T2, both fired. */
+async function twoActiveAlerts(): Promise<[ActiveAlert, ActiveAlert]> {
+  h = await engineHarness(database);
+  await h.rule({ name: 'A' });
+  await h.rule({ name: 'B', tagId: h.tagIds.T2 });
+  await h.send('T1', 90);
+  await h.send('T2', 90);
+  const byName = (name: string) => h.engine.active().find((alert) => alert.ruleName === name) as ActiveAlert;
+  return [byName('A'), byName('B')];
+}
 
 describe('AlertEngine', () => {
   it('fires on a value frame, writes history, an Event frame and an alert_events point, and resolves', async () => {
@@ -169,24 +181,19 @@ describe('AlertEngine', () => {
   });
 
   it('acknowledges with a comment (single and bulk), refusing what is not open', async () => {
-    h = await engineHarness(database);
-    await h.rule({ name: 'A' });
-    await h.rule({ name: 'B', tagId: h.tagIds.T2 });
-    await h.send('T1', 90);
-    await h.send('T2', 90);
-    const [a, b] = h.engine.active();
+    const [a, b] = await twoActiveAlerts();
     h.advance(5_000);
-    const results = await h.engine.acknowledge([a!.id, b!.id], 'olga', 'checking the pump');
+    const results = await h.engine.acknowledge([a.id, b.id], 'olga', 'checking the pump');
     expect(results.map((r) => r.ok)).toEqual([true, true]);
-    expect(await h.engine.acknowledge([a!.id], 'ivan')).toEqual([
-      { id: a!.id, ok: false, error: 'This alert was already acknowledged by olga.', status: 'ACKNOWLEDGED' },
+    expect(await h.engine.acknowledge([a.id], 'ivan')).toEqual([
+      { id: a.id, ok: false, error: 'This alert was already acknowledged by olga.', status: 'ACKNOWLEDGED' },
     ]);
     await h.send('T1', 10);
-    const [again] = await h.engine.acknowledge([a!.id], 'ivan');
+    const [again] = await h.engine.acknowledge([a.id], 'ivan');
     expect(again?.error).toBe('This alert is already resolved.');
     const [missing] = await h.engine.acknowledge(['00000000-0000-4000-8000-000000000000'], 'ivan');
     expect(missing?.error).toBe('Alert 00000000-0000-4000-8000-000000000000 does not exist.');
-    const row = (await history()).find((r) => r.id === b!.id);
+    const row = (await history()).find((r) => r.id === b.id);
     expect(row).toMatchObject({
       status: 'ACKNOWLEDGED',
       acknowledgedBy: 'olga',
@@ -200,28 +207,23 @@ describe('AlertEngine', () => {
   });
 
   it('shelves for a while, then returns to the real state: still active, or resolved if it cleared', async () => {
-    h = await engineHarness(database);
-    await h.rule({ name: 'A' });
-    await h.rule({ name: 'B', tagId: h.tagIds.T2 });
-    await h.send('T1', 90);
-    await h.send('T2', 90);
-    const [a, b] = h.engine.active();
-    h.engine.shelve(a!.id, 60_000, 'olga', 'maintenance');
-    h.engine.shelve(b!.id, 60_000, 'olga', 'maintenance');
+    const [a, b] = await twoActiveAlerts();
+    h.engine.shelve(a.id, 60_000, 'olga', 'maintenance');
+    h.engine.shelve(b.id, 60_000, 'olga', 'maintenance');
     expect(h.engine.active().map((x) => x.status)).toEqual(['SUPPRESSED', 'SUPPRESSED']);
     h.advance(10_000);
     await h.send('T2', 20); // B clears while shelved: stays SUPPRESSED until the shelving ends
-    expect(h.engine.active().find((x) => x.id === b!.id)?.conditionHolds).toBe(false);
+    expect(h.engine.active().find((x) => x.id === b.id)?.conditionHolds).toBe(false);
     h.advance(50_000);
     h.engine.tick();
-    expect(h.engine.active().map((x) => [x.id, x.status])).toEqual([[a!.id, 'ACTIVE']]);
-    const rowB = (await history()).find((r) => r.id === b!.id);
+    expect(h.engine.active().map((x) => [x.id, x.status])).toEqual([[a.id, 'ACTIVE']]);
+    const rowB = (await history()).find((r) => r.id === b.id);
     expect(rowB).toMatchObject({
       status: 'RESOLVED',
       resolvedAt: new Date(START.getTime() + 10_000),
       duration: 10_000,
     });
-    expect(() => h.engine.unshelve(a!.id, 'olga')).toThrow('This alert is not shelved.');
+    expect(() => h.engine.unshelve(a.id, 'olga')).toThrow('This alert is not shelved.');
   });
 
   it('auto-resolves ACTIVE alerts after 24 h on its clock, and does not fire again for the same episode', async () => {

@@ -5,7 +5,7 @@
 // writes wait in order and are retried with backoff (0.1 s up to 5 s), so no alert change is
 // lost while the gateway runs.
 import type { Database } from '../db/database.ts';
-import { ConstraintViolationError } from '../db/database-errors.ts';
+import { ConstraintViolationError, isDatabaseUnavailable } from '../db/database-errors.ts';
 import { AlertEngineRepository } from '../db/repositories/alert-engine-repository.ts';
 
 export type HistoryWrite = (repo: AlertEngineRepository) => Promise<void>;
@@ -112,9 +112,11 @@ export class AlertHistoryWriter {
         }
         if (!this.failing) {
           this.failing = true;
-          this.options.onProblem?.(
-            `Alert history cannot be written (${(error as Error).message}); ${this.queue.length} changes wait and are retried.`,
-          );
+          const reason = isDatabaseUnavailable(error)
+            ? 'the database cannot be reached'
+            : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
+          const waiting = this.queue.length === 1 ? '1 change waits' : `${this.queue.length} changes wait`;
+          this.options.onProblem?.(`Alert history cannot be written (${reason}); ${waiting} and will be retried.`);
         }
         await new Promise((resolve) => setTimeout(resolve, backoff));
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5_000);
