@@ -48,6 +48,11 @@ export const alertRules = pgTable(
     /** milliseconds (INTERVAL in the database) */
     cooldownDuration: intervalMs('cooldown_duration').default(sql`'5 minutes'`),
     enabled: boolean('enabled').notNull().default(true),
+    /**
+     * Not in the seed: hysteresis. An alert that is on clears only once the value is this far
+     * past the threshold on the safe side (same unit as the expression), so it does not chatter.
+     */
+    deadband: doublePrecision('deadband').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: varchar('created_by', { length: 255 }),
@@ -61,6 +66,7 @@ export const alertRules = pgTable(
     }).onDelete('cascade'),
     foreignKey({ name: 'alert_rules_tag_id_fkey', columns: [t.tagId], foreignColumns: [tags.id] }).onDelete('cascade'),
     check('alert_rules_name_not_empty', sql`LENGTH(TRIM(${t.name})) > 0`),
+    check('alert_rules_deadband_not_negative', sql`${t.deadband} >= 0`),
     check(
       'alert_rules_threshold_check',
       sql`(${t.op} IN ('BETWEEN', 'NOT_BETWEEN') AND ${t.thresholdHigh} IS NOT NULL AND ${t.thresholdLow} IS NOT NULL) OR (${t.op} NOT IN ('BETWEEN', 'NOT_BETWEEN') AND ${t.thresholdValue} IS NOT NULL)`,
@@ -112,5 +118,25 @@ export const alertHistory = pgTable(
     index('idx_alert_history_status').on(t.status),
     index('idx_alert_history_level').on(t.level),
     index('idx_alert_history_device_time').on(t.deviceId, t.firedAt),
+  ],
+);
+
+/**
+ * Not in the seed: the alert engine's state that is not an alert yet, so a restart neither
+ * forgets nor restarts it. A row exists while a rule's condition holds but has not held for
+ * eval_duration (or waits out cooldown_duration): `pending_since` is when it began to hold.
+ */
+export const alertRuleState = pgTable(
+  'alert_rule_state',
+  {
+    ruleId: uuid('rule_id').primaryKey(),
+    pendingSince: timestamp('pending_since', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'alert_rule_state_rule_id_fkey',
+      columns: [t.ruleId],
+      foreignColumns: [alertRules.id],
+    }).onDelete('cascade'),
   ],
 );

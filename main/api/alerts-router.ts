@@ -1,7 +1,11 @@
-// Alert rules and the alert history. Acknowledging and shelving come with the alert engine
-// (access level 'respond-to-alerts').
+// Alert rules, the alerts that are open now and the alert history; acknowledging and shelving
+// (access level 'respond-to-alerts'). A rule's condition_expression is checked when it is saved.
 import { z } from 'zod';
 import { ALERT_LEVELS, ALERT_STATUSES } from '../../common/enums.ts';
+import { AlertActionError, type AlertEngine } from '../alerts/alert-engine.ts';
+import { ExpressionError } from '../alerts/expression-parser.ts';
+import { checkRuleExpression } from '../alerts/rule-expression-check.ts';
+import type { Database } from '../db/database.ts';
 import { requireRecord } from '../db/database-errors.ts';
 import type { Repositories } from '../db/repositories/repositories.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
@@ -28,6 +32,45 @@ async function withTagDevice<T extends Partial<Pick<AlertRuleFields, 'deviceId' 
   return { ...rule, deviceId: tag.deviceId };
 }
 
+/** The expression check at save time, as a refusal that names the field, position and problem. */
+async function checkExpression(
+  db: Database,
+  rule: Pick<AlertRuleFields, 'conditionExpression' | 'deviceId' | 'tagId'>,
+) {
+  try {
+    await checkRuleExpression(db, { ...rule, deviceId: rule.deviceId ?? null, tagId: rule.tagId ?? null });
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    throw new OperationRefusedError('invalid', `conditionExpression: ${error.message}.`, {
+      field: 'conditionExpression',
+      reason: `EXPRESSION_AT_${error.position}`,
+    });
+  }
+}
+
+function engineOf(ctx: { services: { alerts?: AlertEngine } }): AlertEngine {
+  const engine = ctx.services.alerts;
+  if (!engine) throw new OperationRefusedError('conflict', 'The alert engine is not running.');
+  return engine;
+}
+
+/** Engine refusals ("already resolved", "not shelved") as the API's refusals. */
+async function engineAction<T>(action: () => T | Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof AlertActionError) throw new OperationRefusedError(error.reason, error.message);
+    throw error;
+  }
+}
+
+const comment = z.string().trim().max(2_000, 'must be at most 2000 characters').optional();
+/** How long an alert may be shelved: a minute to a week. */
+const shelveDurationMs = z
+  .int('must be a whole number of milliseconds')
+  .min(60_000, 'must be at least one minute')
+  .max(7 * 24 * 3_600_000, 'must be at most 7 days');
+
 const rulesRouter = router({
   list: procedure('read')
     .input(z.object({ enabledOnly: z.boolean().optional() }).optional())
@@ -44,26 +87,69 @@ const rulesRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { repos } = ctx.services;
       const rule = await withTagDevice(repos, input);
-      return repos.alertRules.create({ ...rule, createdBy: signedIn(ctx).user.username });
+      await checkExpression(ctx.services.database.db, rule);
+      const created = await repos.alertRules.create({ ...rule, createdBy: signedIn(ctx).user.username });
+      await ctx.services.alerts?.reload();
+      return created;
     }),
 
   update: procedure('configure-alerts')
     .input(updateInput(alertRuleFields))
     .mutation(async ({ ctx, input: { id: ruleId, ...patch } }) => {
       const { repos } = ctx.services;
-      return repos.alertRules.update(ruleId, await withTagDevice(repos, patch));
+      const changes = await withTagDevice(repos, patch);
+      if (changes.conditionExpression !== undefined || changes.tagId !== undefined || changes.deviceId !== undefined) {
+        const current = requireRecord(await repos.alertRules.get(ruleId), 'alert rule', ruleId);
+        await checkExpression(ctx.services.database.db, { ...current, ...changes });
+      }
+      const updated = await repos.alertRules.update(ruleId, changes);
+      await ctx.services.alerts?.reload();
+      return updated;
     }),
 
   delete: procedure('configure-alerts')
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
       await ctx.services.repos.alertRules.delete(input.id);
+      await ctx.services.alerts?.reload();
       return { id: input.id };
     }),
 });
 
 export const alertsRouter = router({
   rules: rulesRouter,
+
+  /** Alerts that are not resolved (ACTIVE, ACKNOWLEDGED, SUPPRESSED), most severe first. */
+  active: procedure('read').query(({ ctx }) => engineOf(ctx).active()),
+
+  /** Acknowledges one or more alerts with an optional comment; reports each one's outcome. */
+  acknowledge: procedure('respond-to-alerts')
+    .input(z.object({ ids: z.array(id).min(1, 'must name at least one alert').max(1_000), comment }))
+    .mutation(async ({ ctx, input }) => {
+      const results = await engineOf(ctx).acknowledge(input.ids, signedIn(ctx).user.username, input.comment ?? '');
+      ctx.audit.resourceId = input.ids.length === 1 ? input.ids[0] : null;
+      ctx.audit.details = {
+        acknowledged: results.filter((r) => r.ok).map((r) => r.id),
+        refused: results.filter((r) => !r.ok).map((r) => r.id),
+      };
+      if (input.ids.length === 1 && !results[0]?.ok)
+        throw new OperationRefusedError('conflict', results[0]?.error ?? '');
+      return results;
+    }),
+
+  /** Shelves an open alert (SUPPRESSED) for a while; it then returns to its real state. */
+  shelve: procedure('respond-to-alerts')
+    .input(z.object({ id, durationMs: shelveDurationMs, comment }))
+    .mutation(({ ctx, input }) =>
+      engineAction(() => engineOf(ctx).shelve(input.id, input.durationMs, signedIn(ctx).user.username, input.comment)),
+    ),
+
+  /** Ends a shelving early. */
+  unshelve: procedure('respond-to-alerts')
+    .input(z.object({ id, comment }))
+    .mutation(({ ctx, input }) =>
+      engineAction(() => engineOf(ctx).unshelve(input.id, signedIn(ctx).user.username, input.comment)),
+    ),
 
   /** Fired alerts, newest first, filtered by status, level, device, rule and time. */
   history: procedure('read')

@@ -5,6 +5,7 @@
 // needs only the database), fill it in createGateway, and write its procedures in the area's
 // router with `procedure('<access>')` from trpc.ts. Role checks, auditing and error mapping
 // then apply without further work.
+import type { AlertEngine } from '../alerts/alert-engine.ts';
 import { AuditTrail } from '../audit/audit-trail.ts';
 import { AuthService, type AuthSettings } from '../auth/auth-service.ts';
 import { LoginRateLimiter, type RateLimit } from '../auth/login-rate-limiter.ts';
@@ -34,6 +35,8 @@ export interface AccountServices {
   loginLimiter: LoginRateLimiter;
   /** history and trends (the gateway's; absent in API tests that need none) */
   historian?: Historian;
+  /** the alert engine, once the gateway started it (alerts.active, acknowledge, shelve) */
+  alerts?: AlertEngine;
 }
 
 /** The running gateway's parts behind live values, tag writes, drivers, commissioning and metrics. */

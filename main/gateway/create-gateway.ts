@@ -1,5 +1,6 @@
 // The composition root: builds a running gateway from its configuration. It knows nothing of
 // Electron or HTTP; the Electron shell, the headless server, tests and benchmarks all call it.
+import { AlertEngine } from '../alerts/alert-engine.ts';
 import { createAccountServices, type ApiServices, type ApiServicesOptions } from '../api/api-services.ts';
 import { busFrameSink } from '../bus/bus-frame-sink.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
@@ -116,6 +117,20 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
       bus,
     });
     closers.push(() => historian.stop());
+
+    // --- alert engine ---
+    // After the database and the bus, before the drivers (it sees their first values); closers
+    // run in reverse, so it stops before the bus closes. Its alert EventFrames reach the
+    // historian's alert_events through the WAL, like every other frame.
+    const alerts = new AlertEngine({
+      db: database.db,
+      bus,
+      clock: services.clock,
+      onProblem: (message) => console.error(`[alerts] ${message}`),
+    });
+    await alerts.start();
+    closers.push(() => alerts.stop());
+    services.alerts = alerts;
 
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the

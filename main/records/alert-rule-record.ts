@@ -11,7 +11,11 @@ export const alertRuleFields = z.object({
   /** the device the rule watches; filled in from the tag when only the tag is given */
   deviceId: id.nullish(),
   tagId: id.nullish(),
-  /** the expression the alert engine evaluates, e.g. "value > threshold" */
+  /**
+   * What the alert engine evaluates (README: "The alert expression language"): a number that
+   * is compared with op and the thresholds ("value", "avg(value, 60)", "T1 - T2"), or a
+   * condition that is the whole rule ("value > 80 and Pump_On == 1").
+   */
   conditionExpression: text(4_000).trim().min(1, 'must not be empty'),
   op: oneOf(COMPARE_OPS),
   thresholdValue: double.nullish(),
@@ -24,6 +28,8 @@ export const alertRuleFields = z.object({
   /** quiet time after an alert before the rule may fire again */
   cooldownDuration: durationMs.nullish(),
   enabled: z.boolean('must be true or false').optional(),
+  /** hysteresis: an alert clears only this far past the threshold (≥ 0, the expression's unit) */
+  deadband: double.min(0, 'must not be negative').optional(),
 });
 
 export type AlertRuleFields = z.output<typeof alertRuleFields>;
