@@ -12,6 +12,10 @@ import { UserAdministration } from '../auth/user-administration.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import { systemClock, type Clock } from '../gateway/clock.ts';
+import { OpcUaCommissioning } from '../drivers/opcua/opcua-commissioning.ts';
+import { OpcUaPki } from '../drivers/opcua/opcua-pki.ts';
+import os from 'node:os';
+import path from 'node:path';
 
 export interface ApiServices {
   database: DatabaseHandle;
@@ -23,18 +27,23 @@ export interface ApiServices {
   users: UserAdministration;
   audit: AuditTrail;
   loginLimiter: LoginRateLimiter;
+  /** OPC UA: the PKI (certificates) and the commissioning tools (endpoints, browse, read) */
+  opcua: { pki: OpcUaPki; commissioning: OpcUaCommissioning };
 }
 
 export interface ApiServicesOptions {
   clock?: Clock;
   auth?: Partial<AuthSettings>;
   loginRateLimit?: RateLimit;
+  /** the OPC UA PKI folder (the data folder's pki/); a per-process temp folder when absent (tests) */
+  pkiDir?: string;
 }
 
 export function createApiServices(database: DatabaseHandle, options: ApiServicesOptions = {}): ApiServices {
   const clock = options.clock ?? systemClock;
   const repos = repositories(database.db);
   const auth = new AuthService(database.db, clock, options.auth);
+  const pki = new OpcUaPki(options.pkiDir ?? path.join(os.tmpdir(), `gateway-opcua-pki-${process.pid}`));
   return {
     database,
     repos,
@@ -44,5 +53,6 @@ export function createApiServices(database: DatabaseHandle, options: ApiServices
     users: new UserAdministration(database.db, auth, clock),
     audit: new AuditTrail(repos.auditLogs),
     loginLimiter: new LoginRateLimiter(clock, options.loginRateLimit),
+    opcua: { pki, commissioning: new OpcUaCommissioning(pki) },
   };
 }

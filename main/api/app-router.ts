@@ -6,6 +6,7 @@ import { auditRouter } from './audit-router.ts';
 import { authRouter } from './auth-router.ts';
 import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
+import { opcuaRouter } from './opcua-router.ts';
 import { systemRouter } from './system-router.ts';
 import { tagsRouter } from './tags-router.ts';
 import { router } from './trpc.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   tags: tagsRouter,
   alerts: alertsRouter,
   drivers: driversRouter,
+  opcua: opcuaRouter,
   system: systemRouter,
   audit: auditRouter,
 });

@@ -10,6 +10,7 @@ import type { FrameSink } from '../drivers/frame-sink.ts';
 import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
+import { opcUaDriverFactory } from '../drivers/opcua/opcua-driver-factory.ts';
 
 /** The gateway is the API's services plus what only the composition root handles. */
 export interface Gateway extends ApiServices {
@@ -36,7 +37,7 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
       throw error;
     },
   );
-  const services = createApiServices(database, options);
+  const services = createApiServices(database, { ...options, pkiDir: folders.pki });
   await services.auth.purgeEndedSessions();
   // Drivers: every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
   // commissioning tools through one pool.
@@ -53,7 +54,7 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
         const manager = new DriverManager({
           repos: services.repos,
           sink,
-          factories: modbusDriverFactories(modbusLines),
+          factories: [...modbusDriverFactories(modbusLines), opcUaDriverFactory(services.opcua.pki)],
         });
         await manager.start();
         return manager;
@@ -64,6 +65,8 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
       stopping ??= (async () => {
         await (await drivers?.catch(() => undefined))?.stop();
         await modbusLines.closeAll();
+        await services.opcua.commissioning.close();
+        await services.opcua.pki.dispose();
         await database.close();
       })().finally(() => lock.release());
       return stopping;

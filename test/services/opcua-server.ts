@@ -3,7 +3,8 @@
 // (SIGSTOP: the peer stops answering but the TCP connection stays up, like a pulled cable) and
 // stop it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import { freePort } from './free-port.ts';
 import type { OpcUaTestServerSpec } from './opcua-test-server.ts';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'opcua-test-server.ts');
+/** The server's own key and certificate, made once and reused: generating them takes seconds. */
+const OWN_PKI_CACHE = path.join(os.tmpdir(), 'gateway-test-opcua-server-own-pki');
 
 export const OPCUA_TEST_USER = { userName: 'engineer', password: 'pa55-w0rd' };
 
@@ -59,7 +62,10 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
     let output = '';
     proc.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the OPC UA test server did not start in 60 s:\n${output}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`the OPC UA test server did not start in 60 s:\n${output}`)),
+        60_000,
+      );
       proc.stdout?.on('data', (chunk: Buffer) => {
         const match = /READY (\d+)/.exec(chunk.toString());
         if (match) {
@@ -86,7 +92,13 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
     await exited;
   }
 
+  if (existsSync(OWN_PKI_CACHE)) await cp(OWN_PKI_CACHE, path.join(spec.pkiDir, 'own'), { recursive: true });
   await launch();
+  if (!existsSync(OWN_PKI_CACHE)) {
+    const staging = `${OWN_PKI_CACHE}.${process.pid}`;
+    await cp(path.join(spec.pkiDir, 'own'), staging, { recursive: true });
+    await rename(staging, OWN_PKI_CACHE).catch(() => rm(staging, { recursive: true, force: true }));
+  }
   return {
     endpoint: `opc.tcp://127.0.0.1:${spec.port}`,
     port: spec.port,

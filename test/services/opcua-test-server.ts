@@ -39,7 +39,7 @@ function addPlant(namespace: Namespace, objects: UAObject): void {
     dataType: 'Double',
     minimumSamplingInterval: 50,
     value: {
-      get: () => new Variant({ dataType: DataType.Double, value: 20 + ((Date.now() - started) / 100) % 50 }),
+      get: () => new Variant({ dataType: DataType.Double, value: 20 + (((Date.now() - started) / 100) % 50) }),
     },
   });
   namespace.addVariable({
