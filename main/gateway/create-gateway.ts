@@ -13,6 +13,7 @@ import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import { opcUaDriverFactory } from '../drivers/opcua/opcua-driver-factory.ts';
+import { mqttDriverFactory } from '../drivers/mqtt/mqtt-driver-factory.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { type FrameWal, openFrameWal } from '../wal/frame-wal.ts';
@@ -104,7 +105,7 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     const drivers = new DriverManager({
       repos: services.repos,
       sink: busFrameSink(bus),
-      factories: [...modbusDriverFactories(modbusLines), opcUaDriverFactory(services.opcua.pki)],
+      factories: [...modbusDriverFactories(modbusLines), opcUaDriverFactory(services.opcua.pki), mqttDriverFactory()],
     });
     await drivers.start();
     closers.push(() => drivers.stop());

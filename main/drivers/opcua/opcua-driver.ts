@@ -29,6 +29,7 @@ import type { OpcUaPki } from './opcua-pki.ts';
 import { badReasonOf, severityOf } from './opcua-quality.ts';
 import { openOpcUaConnection, type OpcUaConnection } from './opcua-session.ts';
 import { decodeVariant, encodeVariant } from './opcua-values.ts';
+import { PushedReadings } from '../pushed-readings.ts';
 
 type UaModule = typeof OpcUaClientApi;
 
@@ -73,12 +74,11 @@ export class OpcUaDriver implements Driver {
   private settings: OpcUaDeviceSettings | undefined;
   private driverSettings: DriverSettings | undefined;
   private push: ((outcome: ScanOutcome) => void) | undefined;
+  private readings: PushedReadings | undefined;
   private groups: ScanGroup[] = [];
   private invalid: TagReading[] = [];
   private connection: OpcUaConnection | undefined;
   private subscriptions: ClientSubscription[] = [];
-  private pending: TagReading[] = [];
-  private flushScheduled = false;
   private lastHeard = 0;
   private silenceLimitMs = 0;
   private watchdog: NodeJS.Timeout | undefined;
@@ -100,6 +100,7 @@ export class OpcUaDriver implements Driver {
     this.driverSettings = settings;
     this.settings = parseOpcUaDeviceSettings(device.endpoint, device.config);
     this.push = push;
+    this.readings = new PushedReadings(push);
     this.invalid = [];
     this.groups = groups.map((group) => ({
       ...group,
@@ -262,17 +263,8 @@ export class OpcUaDriver implements Driver {
     };
   }
 
-  /** Readings are handed on once per event-loop turn, so a burst of notifications is one batch. */
   private enqueue(readings: TagReading[]): void {
-    for (const reading of readings) this.pending.push(reading);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const readings = this.pending;
-      this.pending = [];
-      if (readings.length > 0) this.push?.({ readings, answered: true });
-    });
+    this.readings?.add(readings);
   }
 
   private checkSilence(generation: number): void {
@@ -355,6 +347,6 @@ export class OpcUaDriver implements Driver {
 
   async shutdown(): Promise<void> {
     await this.closeConnection();
-    this.pending = [];
+    this.readings?.clear();
   }
 }
