@@ -1,6 +1,7 @@
 // The gateway's configuration: one validated object that the composition root turns into a
 // running gateway. Entries (Electron, headless CLI, tests, benchmarks) only fill it in.
 import { z } from 'zod';
+import { mqttNorthboundSchema } from '../drivers/mqtt/mqtt-northbound-config.ts';
 
 /** The write-ahead log of every frame (main/wal/). Defaults follow the seed's RocksDB section. */
 export const walConfigSchema = z.object({
@@ -41,6 +42,8 @@ export const gatewayConfigSchema = z.object({
    */
   demo: z.boolean().default(false),
   wal: walConfigSchema.prefault({}),
+  /** Publish every value to an MQTT broker (main/drivers/mqtt/mqtt-northbound.ts); off when absent. */
+  mqttNorthbound: mqttNorthboundSchema.optional(),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

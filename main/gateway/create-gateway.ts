@@ -14,6 +14,7 @@ import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import { opcUaDriverFactory } from '../drivers/opcua/opcua-driver-factory.ts';
 import { mqttDriverFactory } from '../drivers/mqtt/mqtt-driver-factory.ts';
+import { MqttNorthbound, repositoryTopicNames } from '../drivers/mqtt/mqtt-northbound.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { type FrameWal, openFrameWal } from '../wal/frame-wal.ts';
@@ -93,6 +94,13 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     eventsTo.bus = bus;
     // Producers stop before the WAL, which writes what it holds before the database goes away.
     closers.push(() => bus.close());
+
+    // --- MQTT northbound: a durable consumer of the WAL, like the historian ---
+    if (config.mqttNorthbound) {
+      const northbound = new MqttNorthbound(config.mqttNorthbound, repositoryTopicNames(services.repos));
+      await northbound.start(wal);
+      closers.push(() => northbound.stop());
+    }
 
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
