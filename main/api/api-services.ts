@@ -14,6 +14,7 @@ import { repositories, type Repositories } from '../db/repositories/repositories
 import { systemClock, type Clock } from '../gateway/clock.ts';
 import { OpcUaCommissioning } from '../drivers/opcua/opcua-commissioning.ts';
 import { OpcUaPki } from '../drivers/opcua/opcua-pki.ts';
+import { PluginRegistration } from '../drivers/plugins/plugin-registration.ts';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,6 +30,8 @@ export interface ApiServices {
   loginLimiter: LoginRateLimiter;
   /** OPC UA: the PKI (certificates) and the commissioning tools (endpoints, browse, read) */
   opcua: { pki: OpcUaPki; commissioning: OpcUaCommissioning };
+  /** the plugin driver's registration (driver_registry, protocol Custom) */
+  plugins: PluginRegistration;
 }
 
 export interface ApiServicesOptions {
@@ -37,6 +40,8 @@ export interface ApiServicesOptions {
   loginRateLimit?: RateLimit;
   /** the OPC UA PKI folder (the data folder's pki/); a per-process temp folder when absent (tests) */
   pkiDir?: string;
+  /** where registered plugin files are kept (the data folder's plugins/); a temp folder when absent */
+  pluginsDir?: string;
 }
 
 export function createApiServices(database: DatabaseHandle, options: ApiServicesOptions = {}): ApiServices {
@@ -54,5 +59,9 @@ export function createApiServices(database: DatabaseHandle, options: ApiServices
     audit: new AuditTrail(repos.auditLogs),
     loginLimiter: new LoginRateLimiter(clock, options.loginRateLimit),
     opcua: { pki, commissioning: new OpcUaCommissioning(pki) },
+    plugins: new PluginRegistration(
+      repos,
+      options.pluginsDir ?? path.join(os.tmpdir(), `gateway-plugins-${process.pid}`),
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { authRouter } from './auth-router.ts';
 import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
 import { opcuaRouter } from './opcua-router.ts';
+import { pluginsRouter } from './plugins-router.ts';
 import { systemRouter } from './system-router.ts';
 import { tagsRouter } from './tags-router.ts';
 import { router } from './trpc.ts';
@@ -20,6 +21,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   drivers: driversRouter,
   opcua: opcuaRouter,
+  plugins: pluginsRouter,
   system: systemRouter,
   audit: auditRouter,
 });

@@ -136,6 +136,9 @@ export interface DriverFactory {
   version: string;
   description: string;
   capabilities: DriverCapabilities;
+  /** Extra driver_registry.metadata, and the api_version a plugin declared (built-ins: the contract's). */
+  metadata?: Record<string, unknown>;
+  apiVersion?: number;
   /** Why this driver cannot run on this machine (e.g. its native module failed to load), or undefined. */
   unavailableReason(): Promise<string | undefined>;
   create(): Driver;

@@ -15,6 +15,8 @@ import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
 import { opcUaDriverFactory } from '../drivers/opcua/opcua-driver-factory.ts';
 import { mqttDriverFactory } from '../drivers/mqtt/mqtt-driver-factory.ts';
 import { MqttNorthbound, repositoryTopicNames } from '../drivers/mqtt/mqtt-northbound.ts';
+import { pluginDriverFactory } from '../drivers/plugins/plugin-driver-factory.ts';
+import { consoleDriverLog } from '../drivers/driver-log.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { startDemoProfile, type DemoProfile } from '../simulator/demo-profile.ts';
 import { type FrameWal, openFrameWal } from '../wal/frame-wal.ts';
@@ -62,7 +64,7 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     // Opened first, closed last: the WAL's consumers may still write to it while closing.
     const database: DatabaseHandle = await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite });
     closers.push(() => database.close());
-    const services = createApiServices(database, { ...options, pkiDir: folders.pki });
+    const services = createApiServices(database, { ...options, pkiDir: folders.pki, pluginsDir: folders.plugins });
     await services.auth.purgeEndedSessions();
     closers.push(() => services.opcua.pki.dispose());
     closers.push(() => services.opcua.commissioning.close());
@@ -113,7 +115,12 @@ export async function createGateway(input: GatewayConfigInput, options: ApiServi
     const drivers = new DriverManager({
       repos: services.repos,
       sink: busFrameSink(bus),
-      factories: [...modbusDriverFactories(modbusLines), opcUaDriverFactory(services.opcua.pki), mqttDriverFactory()],
+      factories: [
+        ...modbusDriverFactories(modbusLines),
+        opcUaDriverFactory(services.opcua.pki),
+        mqttDriverFactory(),
+        pluginDriverFactory(services.repos, consoleDriverLog),
+      ],
     });
     await drivers.start();
     closers.push(() => drivers.stop());
