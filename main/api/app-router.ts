@@ -8,6 +8,7 @@ import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
 import { opcuaRouter } from './opcua-router.ts';
 import { pluginsRouter } from './plugins-router.ts';
+import { mqttRouter } from './mqtt-router.ts';
 import { systemRouter } from './system-router.ts';
 import { tagsRouter } from './tags-router.ts';
 import { router } from './trpc.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   drivers: driversRouter,
   opcua: opcuaRouter,
   plugins: pluginsRouter,
+  mqtt: mqttRouter,
   system: systemRouter,
   audit: auditRouter,
 });
