@@ -3,7 +3,7 @@
 // "topic|path" addresses a tag can map. Listening only: nothing is published.
 import mqtt from 'mqtt';
 import { OperationRefusedError } from '../../gateway/operation-refused-error.ts';
-import { DriverError } from '../driver-contract.ts';
+import { type DriverError } from '../driver-contract.ts';
 import { classifyMqttError, mqttClientOptions, parseMqttConnection } from './mqtt-connection-settings.ts';
 import { validTopicFilter } from './mqtt-topic-mapping.ts';
 
