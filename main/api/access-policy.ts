@@ -31,6 +31,8 @@ export const ACCESS_RULES = {
   /** write a tag's value; the tag's access_type must allow writing as well */
   'write-tags': { roles: ['ADMIN', 'MAINTENANCE', 'OPERATOR'], refusal: 'write tag values' },
   'manage-users': { roles: ['ADMIN'], refusal: 'manage user accounts' },
+  /** register or remove a plugin driver: code that runs inside the gateway */
+  'manage-plugins': { roles: ['ADMIN'], refusal: 'register or remove plugin drivers' },
   'read-audit': { roles: ['ADMIN'], refusal: 'read the audit trail' },
 } as const satisfies Record<string, AccessRule>;
 

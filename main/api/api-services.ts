@@ -21,6 +21,11 @@ import type { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
 import type { TagWriter } from '../tags/tag-writer.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
 import type { Historian } from '../historian/historian.ts';
+import { OpcUaCommissioning } from '../drivers/opcua/opcua-commissioning.ts';
+import { OpcUaPki } from '../drivers/opcua/opcua-pki.ts';
+import { PluginRegistration } from '../drivers/plugins/plugin-registration.ts';
+import os from 'node:os';
+import path from 'node:path';
 
 /** The database, accounts and audit: all that a stopped gateway's `user` command needs too. */
 export interface AccountServices {
@@ -37,6 +42,10 @@ export interface AccountServices {
   historian?: Historian;
   /** the alert engine, once the gateway started it (alerts.active, acknowledge, shelve) */
   alerts?: AlertEngine;
+  /** OPC UA: the PKI (certificates) and the commissioning tools (endpoints, browse, read) */
+  opcua: { pki: OpcUaPki; commissioning: OpcUaCommissioning };
+  /** the plugin driver's registration (driver_registry, protocol Custom) */
+  plugins: PluginRegistration;
 }
 
 /** The running gateway's parts behind live values, tag writes, drivers, commissioning and metrics. */
@@ -63,12 +72,17 @@ export interface ApiServicesOptions {
   clock?: Clock;
   auth?: Partial<AuthSettings>;
   loginRateLimit?: RateLimit;
+  /** the OPC UA PKI folder (the data folder's pki/); a per-process temp folder when absent (tests) */
+  pkiDir?: string;
+  /** where registered plugin files are kept (the data folder's plugins/); a temp folder when absent */
+  pluginsDir?: string;
 }
 
 export function createAccountServices(database: DatabaseHandle, options: ApiServicesOptions = {}): AccountServices {
   const clock = options.clock ?? systemClock;
   const repos = repositories(database.db);
   const auth = new AuthService(database.db, clock, options.auth);
+  const pki = new OpcUaPki(options.pkiDir ?? path.join(os.tmpdir(), `gateway-opcua-pki-${process.pid}`));
   return {
     database,
     repos,
@@ -78,5 +92,10 @@ export function createAccountServices(database: DatabaseHandle, options: ApiServ
     users: new UserAdministration(database.db, auth, clock),
     audit: new AuditTrail(repos.auditLogs),
     loginLimiter: new LoginRateLimiter(clock, options.loginRateLimit),
+    opcua: { pki, commissioning: new OpcUaCommissioning(pki) },
+    plugins: new PluginRegistration(
+      repos,
+      options.pluginsDir ?? path.join(os.tmpdir(), `gateway-plugins-${process.pid}`),
+    ),
   };
 }

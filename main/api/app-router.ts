@@ -7,6 +7,9 @@ import { authRouter } from './auth-router.ts';
 import { commissioningRouter } from './commissioning-router.ts';
 import { devicesRouter } from './devices-router.ts';
 import { driversRouter } from './drivers-router.ts';
+import { opcuaRouter } from './opcua-router.ts';
+import { pluginsRouter } from './plugins-router.ts';
+import { mqttRouter } from './mqtt-router.ts';
 import { systemRouter } from './system-router.ts';
 import { tagsRouter } from './tags-router.ts';
 import { trendsRouter } from './trends-router.ts';
@@ -22,6 +25,9 @@ export const appRouter = router({
   alerts: alertsRouter,
   drivers: driversRouter,
   commissioning: commissioningRouter,
+  opcua: opcuaRouter,
+  plugins: pluginsRouter,
+  mqtt: mqttRouter,
   system: systemRouter,
   audit: auditRouter,
 });

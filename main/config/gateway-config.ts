@@ -2,6 +2,7 @@
 // running gateway. Entries (Electron, headless CLI, tests, benchmarks) only fill it in.
 import { z } from 'zod';
 import { historianConfigSchema } from './historian-config.ts';
+import { mqttNorthboundSchema } from '../drivers/mqtt/mqtt-northbound-config.ts';
 
 /** The write-ahead log of every frame (main/wal/). Defaults follow the seed's RocksDB section. */
 export const walConfigSchema = z.object({
@@ -44,6 +45,8 @@ export const gatewayConfigSchema = z.object({
   wal: walConfigSchema.prefault({}),
   /** History: the embedded series store, or InfluxDB 1.x/2.x (historian-config.ts). */
   historian: historianConfigSchema.prefault({}),
+  /** Publish every value to an MQTT broker (main/drivers/mqtt/mqtt-northbound.ts); off when absent. */
+  mqttNorthbound: mqttNorthboundSchema.optional(),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -95,6 +95,7 @@ export class DeviceRunner {
   /** 0 while polled normally; n-th retry step while demoted */
   private demotion = 0;
   private publishing: Promise<void> = Promise.resolve();
+  private pushCycle: PollCycle | undefined;
   private readonly wakers = new Set<() => void>();
   private readonly tags: Map<string, Tag>;
   private readonly frames: TagFrames;
@@ -150,7 +151,12 @@ export class DeviceRunner {
   private async run(): Promise<void> {
     const { device, driver, settings, status } = this.deps;
     try {
-      await driver.initialise({ device: driverDeviceOf(device), settings, groups: this.groups });
+      await driver.initialise({
+        device: driverDeviceOf(device),
+        settings,
+        groups: this.groups,
+        push: (outcome) => this.pushed(outcome),
+      });
     } catch (error) {
       const message = error instanceof DriverError ? error.message : `cannot be set up: ${(error as Error).message}`;
       this.state = 'failed';
@@ -196,11 +202,36 @@ export class DeviceRunner {
     }
   }
 
-  /** Scans every group at its rate until the connection is lost or the runner stops. */
+  /**
+   * Scans every group at its rate until the connection is lost or the runner stops. A push
+   * driver is not scanned: this waits while it pushes, until it reports the connection lost.
+   */
   private async poll(): Promise<DriverError | undefined> {
     const cycle: PollCycle = { ended: false, lost: undefined };
+    if (!this.deps.driver.capabilities().polling) {
+      this.pushCycle = cycle;
+      while (!this.stopped && !cycle.ended) await this.sleep(60_000);
+      this.pushCycle = undefined;
+      return cycle.lost;
+    }
     await Promise.all(this.groups.map((group) => this.pollGroup(group, cycle)));
     return cycle.lost;
+  }
+
+  /**
+   * What a push driver delivers. Values may arrive while connect() is still finishing (the first
+   * notifications of a subscription); a lost connection counts only once it is connected.
+   */
+  private pushed(outcome: ScanOutcome): void {
+    if (this.stopped) return;
+    const cycle = this.pushCycle;
+    if (cycle?.ended) return;
+    this.accept(outcome);
+    if (cycle && outcome.connectionLost) {
+      cycle.lost ??= outcome.connectionLost;
+      cycle.ended = true;
+      for (const wake of [...this.wakers]) wake();
+    }
   }
 
   private async pollGroup(group: ScanGroup, cycle: PollCycle): Promise<void> {

@@ -55,10 +55,25 @@ export interface DriverInit {
   device: DriverDevice;
   settings: DriverSettings;
   groups: ScanGroup[];
+  /**
+   * Drivers that are pushed values (capabilities.polling false: OPC UA subscriptions, MQTT,
+   * plugins) hand what arrives here, between connect() and shutdown(); an outcome with
+   * connectionLost ends the connection as a scan's would. The device runner always gives it.
+   */
+  push?: (outcome: ScanOutcome) => void;
 }
 
 export type TagReading =
-  | { tagId: string; ok: true; raw: DriverValue; sourceTimestampNs?: bigint }
+  | {
+      tagId: string;
+      ok: true;
+      raw: DriverValue;
+      sourceTimestampNs?: bigint;
+      /** the device's own verdict on a value it sent (an OPC UA Uncertain status); GOOD when absent */
+      quality?: Quality;
+      reason?: QualityReason;
+      errorCode?: number;
+    }
   | {
       tagId: string;
       ok: false;
@@ -103,7 +118,10 @@ export interface Driver {
   initialise(init: DriverInit): Promise<void>;
   /** Opens (or re-opens) the connection; rejects with a DriverError the user can act on. */
   connect(): Promise<void>;
-  /** Reads one scan group. Device problems resolve as Bad readings, never as a rejection. */
+  /**
+   * Reads one scan group. Device problems resolve as Bad readings, never as a rejection. Not
+   * called for push drivers (capabilities.polling false).
+   */
   scan(groupId: string): Promise<ScanOutcome>;
   /** Writes a raw value (already unscaled and range-checked by the manager) to one tag. */
   write(tag: DriverTag, raw: DriverValue): Promise<WriteOutcome>;
@@ -118,6 +136,9 @@ export interface DriverFactory {
   version: string;
   description: string;
   capabilities: DriverCapabilities;
+  /** Extra driver_registry.metadata, and the api_version a plugin declared (built-ins: the contract's). */
+  metadata?: Record<string, unknown>;
+  apiVersion?: number;
   /** Why this driver cannot run on this machine (e.g. its native module failed to load), or undefined. */
   unavailableReason(): Promise<string | undefined>;
   create(): Driver;

@@ -143,9 +143,9 @@ export class DriverManager {
         name: factory.name,
         version: factory.version,
         description: factory.description,
-        apiVersion: DRIVER_API_VERSION,
+        apiVersion: factory.apiVersion ?? DRIVER_API_VERSION,
         capabilities: capabilityList(factory.capabilities),
-        metadata: { builtIn: true, dataTypes: [...factory.capabilities.dataTypes] },
+        metadata: { builtIn: true, dataTypes: [...factory.capabilities.dataTypes], ...factory.metadata },
         status: reason ? 'ERROR' : 'LOADED',
         errorMessage: reason ?? null,
       });

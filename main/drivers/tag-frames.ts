@@ -2,7 +2,7 @@
 // engineering transform and the tag's deadband, bad values only when the quality, reason or code
 // changes (a dead device does not flood the bus with the same "timeout" every scan).
 import type { Tag } from '../db/repositories/tags-repository.ts';
-import { Quality, type QualityReason, type DataFrame } from '../../proto/generated/frame.ts';
+import { Quality, QualityReason, type DataFrame } from '../../proto/generated/frame.ts';
 import { passesDeadband, toEngineering, type EngineeringValue } from '../tags/engineering-value.ts';
 import type { DriverValue, TagReading } from './driver-contract.ts';
 
@@ -31,7 +31,7 @@ export class TagFrames {
     const frames: DataFrame[] = [];
     for (const reading of readings) {
       const frame = reading.ok
-        ? this.good(reading.tagId, reading.raw, reading.sourceTimestampNs ?? fallbackTimestampNs)
+        ? this.good(reading.tagId, reading.raw, reading.sourceTimestampNs ?? fallbackTimestampNs, reading)
         : this.bad(
             reading.tagId,
             reading.quality,
@@ -62,13 +62,24 @@ export class TagFrames {
     return this.published.get(tagId)?.message || undefined;
   }
 
-  private good(tagId: string, raw: DriverValue, timestampNs: bigint): DataFrame | undefined {
+  private good(
+    tagId: string,
+    raw: DriverValue,
+    timestampNs: bigint,
+    device: { quality?: Quality; reason?: QualityReason; errorCode?: number } = {},
+  ): DataFrame | undefined {
     const tag = this.tags.get(tagId);
     if (!tag) return undefined;
     const next = toEngineering(tag, raw);
+    // The device's own doubt (OPC UA Uncertain) wins over a good value, never over a worse one.
+    if (device.quality !== undefined && device.quality > next.quality) {
+      next.quality = device.quality;
+      next.reason = device.reason ?? QualityReason.QUALITY_REASON_DEVICE_FAILURE;
+    }
+    const errorCode = device.errorCode ?? 0;
     const previous = this.published.get(tagId);
     if (previous?.good && !passesDeadband(tag.deadband, previous.good, next)) return undefined;
-    this.published.set(tagId, { good: next, quality: next.quality, reason: next.reason, errorCode: 0, message: '' });
+    this.published.set(tagId, { good: next, quality: next.quality, reason: next.reason, errorCode, message: '' });
     return {
       tagId,
       deviceId: this.deviceId,
@@ -77,7 +88,7 @@ export class TagFrames {
       sourceTimestamp: timestampNs,
       quality: next.quality,
       qualityReason: next.reason,
-      errorCode: 0,
+      errorCode,
     };
   }
 

@@ -13,6 +13,11 @@ import { DriverManager } from '../drivers/driver-manager.ts';
 import { ModbusCommissioning } from '../drivers/modbus/modbus-commissioning.ts';
 import { modbusDriverFactories } from '../drivers/modbus/modbus-driver-factories.ts';
 import { ModbusLinePool } from '../drivers/modbus/modbus-line-pool.ts';
+import { opcUaDriverFactory } from '../drivers/opcua/opcua-driver-factory.ts';
+import { mqttDriverFactory } from '../drivers/mqtt/mqtt-driver-factory.ts';
+import { MqttNorthbound, repositoryTopicNames } from '../drivers/mqtt/mqtt-northbound.ts';
+import { pluginDriverFactory } from '../drivers/plugins/plugin-driver-factory.ts';
+import { consoleDriverLog } from '../drivers/driver-log.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LastValueCache } from '../live/last-value-cache.ts';
 import { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
@@ -66,8 +71,10 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     const database: DatabaseHandle =
       options.database ?? (await openDatabase({ url: config.databaseUrl, pgliteDir: folders.pglite }));
     closers.push(() => database.close());
-    const services = createAccountServices(database, options);
+    const services = createAccountServices(database, { ...options, pkiDir: folders.pki, pluginsDir: folders.plugins });
     await services.auth.purgeEndedSessions();
+    closers.push(() => services.opcua.pki.dispose());
+    closers.push(() => services.opcua.commissioning.close());
 
     // --- frame bus and write-ahead log ---
     // The WAL reports its system events through the bus that is built on top of it.
@@ -132,6 +139,13 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     closers.push(() => alerts.stop());
     services.alerts = alerts;
 
+    // --- MQTT northbound: a durable consumer of the WAL, like the historian ---
+    if (config.mqttNorthbound) {
+      const northbound = new MqttNorthbound(config.mqttNorthbound, repositoryTopicNames(services.repos));
+      await northbound.start(wal);
+      closers.push(() => northbound.stop());
+    }
+
     // --- drivers ---
     // Every Modbus line (serial port, TCP endpoint) is shared by the drivers and the
     // commissioning tools through one pool.
@@ -143,7 +157,12 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     const drivers = new DriverManager({
       repos: services.repos,
       sink: busFrameSink(bus),
-      factories: modbusDriverFactories(modbusLines),
+      factories: [
+        ...modbusDriverFactories(modbusLines),
+        opcUaDriverFactory(services.opcua.pki),
+        mqttDriverFactory(),
+        pluginDriverFactory(services.repos, consoleDriverLog),
+      ],
     });
     await drivers.start();
     closers.push(() => drivers.stop());

@@ -1,0 +1,180 @@
+// The MQTT driver through the driver manager against Debian's Mosquitto: JSON paths with payload
+// timestamps, plain payloads, wildcard topics, a bad address, malformed JSON, a 10 MB payload, a
+// write published to the broker, and a broker restart after which the values come back.
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
+import { databaseBackends } from '../../../test/database-backends.ts';
+import { startTestDrivers, type TestDrivers } from '../../../test/driver-manager-harness.ts';
+import { startMosquitto, type MosquittoServer } from '../../../test/services/mosquitto-server.ts';
+import { Quality, QualityReason, type DataFrame } from '../../../proto/generated/frame.ts';
+import type { DatabaseHandle } from '../../db/database.ts';
+import type { Device } from '../../db/repositories/devices-repository.ts';
+import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
+import type { Tag } from '../../db/repositories/tags-repository.ts';
+import { mqttDriverFactory } from './mqtt-driver-factory.ts';
+
+function valueOf(frame: DataFrame | undefined): unknown {
+  return frame?.value?.kind?.value;
+}
+
+const broker = await startMosquitto();
+
+describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
+  const server = broker as MosquittoServer;
+  const backend = databaseBackends()[0]!;
+  let handle: DatabaseHandle;
+  let repos: Repositories;
+  let drivers: TestDrivers;
+  let publisher: MqttClient;
+  const sink = new CollectingFrameSink();
+  const tags: Record<string, Tag> = {};
+  let device: Device;
+
+  beforeAll(async () => {
+    handle = await backend.open();
+    repos = repositories(handle.db);
+    await repos.driverConfigs.create({
+      name: 'MQTT test',
+      protocol: 'Mqtt',
+      connectionType: 'tcp',
+      timeout: 2000,
+      retryInterval: 100,
+      maxRetryInterval: 500,
+    });
+    device = await repos.devices.create({
+      name: 'Line broker',
+      protocol: 'Mqtt',
+      endpoint: server.url,
+      config: { mqtt: { qos: 1, maxPayloadBytes: 1_048_576 } },
+    });
+    const rows = await repos.tags.createMany(
+      [
+        {
+          name: 'temperature',
+          address: 'plant/line1/telemetry|temperature.value|ts',
+          dataType: 'Double' as const,
+          accessType: 'ReadWrite' as const,
+        },
+        { name: 'pressure', address: 'plant/line1/telemetry|$.readings[1]', dataType: 'Double' as const },
+        { name: 'speed', address: 'plant/line1/speed', dataType: 'Double' as const },
+        { name: 'running', address: 'plant/+/state|running', dataType: 'Boolean' as const },
+        { name: 'recipe', address: 'plant/line1/recipe', dataType: 'String' as const },
+        {
+          name: 'setpoint',
+          address: 'plant/line1/setpoint',
+          dataType: 'Double' as const,
+          accessType: 'ReadWrite' as const,
+        },
+        { name: 'badAddress', address: 'plant/#/oops', dataType: 'Double' as const },
+      ].map((tag) => ({ ...tag, deviceId: device.id })),
+    );
+    for (const row of rows) tags[row.name] = row;
+    drivers = await startTestDrivers(repos, sink, [mqttDriverFactory()]);
+    publisher = await mqtt.connectAsync(server.url, { reconnectPeriod: 100 });
+    await sink.until(
+      () => drivers.manager.devices().find((d) => d.deviceId === device.id)?.state === 'polling',
+      'the driver to subscribe',
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await publisher?.endAsync(true);
+    await drivers?.stop();
+    await server?.stop();
+    await handle?.close();
+  });
+
+  it('maps JSON paths, payload timestamps, plain payloads and wildcard topics to tags', async () => {
+    await publisher.publishAsync(
+      'plant/line1/telemetry',
+      JSON.stringify({ temperature: { value: 21.5 }, readings: [1, 2.25], ts: 1_700_000_000_000 }),
+      { qos: 1 },
+    );
+    await publisher.publishAsync('plant/line1/speed', '1450.5', { qos: 1 });
+    await publisher.publishAsync('plant/line7/state', JSON.stringify({ running: true }), { qos: 1 });
+    await publisher.publishAsync('plant/line1/recipe', 'Batch-9', { qos: 1 });
+    await sink.until(() => valueOf(sink.latest(tags.recipe!.id)) === 'Batch-9', 'the recipe');
+    await sink.until(() => sink.latest(tags.temperature!.id) !== undefined, 'the temperature');
+    expect(sink.latest(tags.temperature!.id)).toMatchObject({
+      quality: Quality.QUALITY_GOOD,
+      sourceTimestamp: 1_700_000_000_000n * 1_000_000n,
+    });
+    expect(valueOf(sink.latest(tags.temperature!.id))).toBe(21.5);
+    expect(valueOf(sink.latest(tags.pressure!.id))).toBe(2.25);
+    await sink.until(() => valueOf(sink.latest(tags.speed!.id)) === 1450.5, 'the speed');
+    await sink.until(() => valueOf(sink.latest(tags.running!.id)) === true, 'running by wildcard');
+    expect(sink.latest(tags.badAddress!.id)?.qualityReason).toBe(QualityReason.QUALITY_REASON_CONFIG_ERROR);
+    expect(drivers.manager.tagProblem(device.id, tags.badAddress!.id)).toMatch(/not a topic filter/);
+  });
+
+  it('counts malformed and oversized payloads without crashing, and recovers on the next good one', async () => {
+    await publisher.publishAsync('plant/line1/telemetry', '{"temperature": ', { qos: 1 });
+    await sink.until(
+      () => sink.latest(tags.temperature!.id)?.qualityReason === QualityReason.QUALITY_REASON_DECODE_ERROR,
+      'the malformed payload',
+    );
+    expect(drivers.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/is not JSON/);
+    await publisher.publishAsync('plant/line1/speed', 'fast', { qos: 1 });
+    await sink.until(() => sink.latest(tags.speed!.id)?.quality === Quality.QUALITY_BAD, 'text on a number tag');
+    expect(drivers.manager.tagProblem(device.id, tags.speed!.id)).toMatch(/expected a number, got "fast"/);
+
+    await publisher.publishAsync('plant/line1/telemetry', Buffer.alloc(10 * 1024 * 1024, 0x7b), { qos: 1 });
+    await sink.until(
+      () => sink.latest(tags.temperature!.id)?.qualityReason === QualityReason.QUALITY_REASON_MALFORMED_RESPONSE,
+      'the 10 MB payload to be refused',
+      10_000,
+    );
+    expect(drivers.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/10485760 bytes .* exceeds/);
+    await publisher.publishAsync('plant/other/topic', 'nobody maps this', { qos: 1 });
+
+    await publisher.publishAsync('plant/line1/telemetry', JSON.stringify({ temperature: { value: 22 } }), { qos: 1 });
+    await sink.until(() => valueOf(sink.latest(tags.temperature!.id)) === 22, 'a good value again');
+    expect(sink.latest(tags.temperature!.id)?.quality).toBe(Quality.QUALITY_GOOD);
+    expect(drivers.manager.devices().find((d) => d.deviceId === device.id)?.state).toBe('polling');
+  }, 20_000);
+
+  it('publishes a write to the tag topic', async () => {
+    const received = new Promise<string>((resolve) => {
+      publisher.on('message', (topic, payload) => {
+        if (topic === 'plant/line1/setpoint') resolve(payload.toString());
+      });
+    });
+    await publisher.subscribeAsync('plant/line1/setpoint', { qos: 1 });
+    const ack = await drivers.manager.handleCommand({
+      commandId: 'm1',
+      tagId: tags.setpoint!.id,
+      deviceId: device.id,
+      value: { kind: { $case: 'doubleValue', value: 7.5 } },
+      originUser: 'test',
+      timeoutMs: 5000,
+    });
+    expect(ack).toMatchObject({ success: true });
+    expect(await received).toBe('7.5');
+    const refused = await drivers.manager.handleCommand({
+      commandId: 'm2',
+      tagId: tags.temperature!.id,
+      deviceId: device.id,
+      value: { kind: { $case: 'doubleValue', value: 1 } },
+      originUser: 'test',
+      timeoutMs: 5000,
+    });
+    expect(refused.error).toMatch(/only a tag on one whole topic can be written/);
+  });
+
+  it('reconnects and resubscribes after the broker restarts', async () => {
+    const before = sink.data.length;
+    await server.stopServer();
+    await sink.until(
+      () => sink.data.slice(before).some((f) => f.tagId === tags.speed!.id && f.quality === Quality.QUALITY_BAD),
+      'the loss to be reported',
+    );
+    await server.startServer();
+    await expect
+      .poll(() => drivers.manager.devices().find((d) => d.deviceId === device.id)?.state, { timeout: 10_000 })
+      .toBe('polling');
+    await expect.poll(() => publisher.connected, { timeout: 10_000 }).toBe(true);
+    await publisher.publishAsync('plant/line1/speed', '99', { qos: 1 });
+    await sink.until(() => valueOf(sink.latest(tags.speed!.id)) === 99, 'values after the restart');
+  }, 30_000);
+});

@@ -1,0 +1,231 @@
+// The MQTT southbound driver: one broker connection per device, one subscription per distinct
+// topic filter of its tags (wildcards allowed), each message mapped to the tags whose filter
+// matches it. Oversized, malformed and unmapped messages are counted and never crash anything;
+// the tags they concern turn Bad with the reason. The connection does not reconnect by itself:
+// a lost connection is reported and the device runner reconnects with its backoff.
+import mqtt, { type MqttClient } from 'mqtt';
+import { TAG_DATA_TYPES, type TagDataType } from '../../../common/enums.ts';
+import { Quality, QualityReason } from '../../../proto/generated/frame.ts';
+import {
+  DriverError,
+  type Driver,
+  type DriverCapabilities,
+  type DriverInit,
+  type DriverTag,
+  type DriverValue,
+  type ScanOutcome,
+  type TagReading,
+  type WriteOutcome,
+} from '../driver-contract.ts';
+import { PushedReadings } from '../pushed-readings.ts';
+import {
+  classifyMqttError,
+  mqttClientOptions,
+  parseMqttConnection,
+  type MqttConnectionSettings,
+} from './mqtt-connection-settings.ts';
+import { readingsOf, type MappedTag } from './mqtt-payload.ts';
+import { MappingError, parseTopicMapping, topicMatches } from './mqtt-topic-mapping.ts';
+
+export const MQTT_DATA_TYPES: readonly TagDataType[] = TAG_DATA_TYPES;
+
+export function mqttCapabilities(): DriverCapabilities {
+  return {
+    read: true,
+    write: true,
+    polling: false,
+    dataTypes: MQTT_DATA_TYPES,
+    features: ['mqtt-3.1.1', 'mqtt-5', 'tls', 'wildcards', 'json-path', 'payload-timestamps', 'qos-0-1-2'],
+  };
+}
+
+export interface MqttDriverStats {
+  messages: number;
+  /** payloads no tag could take its value from (not JSON, wrong type, path missing) */
+  malformed: number;
+  /** payloads above maxPayloadBytes: dropped unread */
+  oversized: number;
+  /** messages on a topic no tag maps */
+  unmapped: number;
+}
+
+const TOPIC_CACHE_LIMIT = 10_000;
+
+export class MqttDriver implements Driver {
+  private settings: MqttConnectionSettings | undefined;
+  private timeoutMs = 5000;
+  private readings: PushedReadings | undefined;
+  private push: ((outcome: ScanOutcome) => void) | undefined;
+  private mapped: MappedTag[] = [];
+  private invalid: TagReading[] = [];
+  private readonly byTopic = new Map<string, MappedTag[]>();
+  private client: MqttClient | undefined;
+  private readonly counters: MqttDriverStats = { messages: 0, malformed: 0, oversized: 0, unmapped: 0 };
+
+  capabilities(): DriverCapabilities {
+    return mqttCapabilities();
+  }
+
+  initialise({ device, settings, groups, push }: DriverInit): Promise<void> {
+    if (device.protocol !== 'Mqtt') {
+      throw new DriverError('config', `device '${device.name}' speaks ${device.protocol}, not Mqtt`);
+    }
+    if (!push) throw new Error('the MQTT driver is pushed values: initialise() needs push');
+    this.settings = parseMqttConnection(device.endpoint, device.config.mqtt, 'config.mqtt');
+    this.timeoutMs = settings.timeoutMs;
+    this.push = push;
+    this.readings = new PushedReadings(push);
+    this.mapped = [];
+    this.invalid = [];
+    this.byTopic.clear();
+    for (const tag of groups.flatMap((group) => group.tags)) {
+      try {
+        this.mapped.push({ tag, mapping: parseTopicMapping(tag.address) });
+      } catch (error) {
+        if (!(error instanceof MappingError)) throw error;
+        this.invalid.push({
+          tagId: tag.id,
+          ok: false,
+          quality: Quality.QUALITY_BAD,
+          reason: QualityReason.QUALITY_REASON_CONFIG_ERROR,
+          errorCode: 0,
+          message: `tag '${tag.name}', address '${tag.address}': ${error.message}`,
+        });
+      }
+    }
+    return Promise.resolve();
+  }
+
+  stats(): MqttDriverStats {
+    return { ...this.counters };
+  }
+
+  async connect(): Promise<void> {
+    const settings = this.settings;
+    if (!settings) throw new Error('the MQTT driver is not initialised');
+    await this.close();
+    let client: MqttClient;
+    try {
+      client = await mqtt.connectAsync(settings.url, mqttClientOptions(settings, this.timeoutMs));
+    } catch (error) {
+      throw classifyMqttError(error, settings.url);
+    }
+    this.client = client;
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.once('close', () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.push?.({
+        readings: [],
+        answered: false,
+        connectionLost: new DriverError('unreachable', `the connection to ${settings.url} was lost`),
+      });
+    });
+    client.on('error', () => undefined); // 'close' follows; the reason is in the close
+    const filters = [...new Set(this.mapped.map((entry) => entry.mapping.filter))];
+    if (filters.length > 0) {
+      const granted = await client.subscribeAsync(
+        Object.fromEntries(filters.map((filter) => [filter, { qos: settings.options.qos }])),
+      );
+      const refused = new Set(granted.filter((grant) => grant.qos >= 128).map((grant) => grant.topic));
+      if (refused.size > 0) {
+        this.readings?.add(
+          this.mapped
+            .filter((entry) => refused.has(entry.mapping.filter))
+            .map((entry) => ({
+              tagId: entry.tag.id,
+              ok: false as const,
+              quality: Quality.QUALITY_BAD,
+              reason: QualityReason.QUALITY_REASON_CONFIG_ERROR,
+              errorCode: 0x80,
+              message: `the broker refused the subscription to '${entry.mapping.filter}' (not allowed for this user?)`,
+            })),
+        );
+      }
+    }
+    if (this.invalid.length > 0) this.readings?.add(this.invalid);
+  }
+
+  private tagsFor(topic: string): MappedTag[] {
+    let tags = this.byTopic.get(topic);
+    if (!tags) {
+      tags = this.mapped.filter((entry) => topicMatches(entry.mapping.filter, topic));
+      if (this.byTopic.size >= TOPIC_CACHE_LIMIT) this.byTopic.clear();
+      this.byTopic.set(topic, tags);
+    }
+    return tags;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    this.counters.messages++;
+    const tags = this.tagsFor(topic);
+    if (tags.length === 0) {
+      this.counters.unmapped++;
+      return;
+    }
+    const limit = (this.settings as MqttConnectionSettings).options.maxPayloadBytes;
+    if (payload.length > limit) {
+      this.counters.oversized++;
+      this.readings?.add(
+        tags.map(({ tag }) => ({
+          tagId: tag.id,
+          ok: false as const,
+          quality: Quality.QUALITY_BAD,
+          reason: QualityReason.QUALITY_REASON_MALFORMED_RESPONSE,
+          errorCode: 0,
+          message: `tag '${tag.name}': a payload of ${payload.length} bytes on '${topic}' exceeds config.mqtt.maxPayloadBytes (${limit}); dropped (${this.counters.oversized} so far)`,
+        })),
+      );
+      return;
+    }
+    const readings = readingsOf(topic, payload, tags);
+    if (readings.some((reading) => !reading.ok)) this.counters.malformed++;
+    this.readings?.add(readings);
+  }
+
+  scan(): Promise<ScanOutcome> {
+    return Promise.reject(new Error('the MQTT driver is not polled: its values arrive by subscription'));
+  }
+
+  async write(tag: DriverTag, raw: DriverValue): Promise<WriteOutcome> {
+    const client = this.client;
+    const refuse = (message: string, reason = QualityReason.QUALITY_REASON_CONFIG_ERROR): WriteOutcome => ({
+      ok: false,
+      message,
+      reason,
+      errorCode: 0,
+    });
+    if (!client) return refuse('not connected', QualityReason.QUALITY_REASON_NOT_CONNECTED);
+    let mapping;
+    try {
+      mapping = parseTopicMapping(tag.address);
+    } catch (error) {
+      return refuse((error as Error).message);
+    }
+    if (mapping.valuePath || /[+#]/.test(mapping.filter)) {
+      return refuse(
+        `'${tag.name}' maps part of a payload or a wildcard topic: only a tag on one whole topic can be written`,
+      );
+    }
+    const payload = raw instanceof Uint8Array ? Buffer.from(raw) : String(raw);
+    try {
+      await client.publishAsync(mapping.filter, payload, {
+        qos: (this.settings as MqttConnectionSettings).options.qos,
+      });
+      return { ok: true };
+    } catch (error) {
+      return refuse(classifyMqttError(error, this.settings?.url ?? '').message, QualityReason.QUALITY_REASON_TIMEOUT);
+    }
+  }
+
+  private async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.endAsync(true).catch(() => undefined);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.close();
+    this.readings?.clear();
+  }
+}

@@ -1,0 +1,116 @@
+// One MQTT message → the readings of the tags mapped to its topic: the JSON payload is parsed
+// once per message, each tag takes its path (or the whole payload when it has none), and a
+// timestamp from the payload when the tag names a path for one. A payload that cannot give a
+// tag its value makes that tag Bad (DECODE_ERROR) with the reason; nothing throws.
+import type { TagDataType } from '../../../common/enums.ts';
+import { Quality, QualityReason } from '../../../proto/generated/frame.ts';
+import type { DriverTag, DriverValue, TagReading } from '../driver-contract.ts';
+import { timestampNs, valueAt, type TopicMapping } from './mqtt-topic-mapping.ts';
+
+export interface MappedTag {
+  tag: DriverTag;
+  mapping: TopicMapping;
+}
+
+const NUMERIC_TYPES: ReadonlySet<TagDataType> = new Set([
+  'Int8',
+  'UInt8',
+  'Int16',
+  'UInt16',
+  'Int32',
+  'UInt32',
+  'Int64',
+  'UInt64',
+  'Float',
+  'Double',
+  'DateTime',
+]);
+
+function coerce(dataType: TagDataType, value: unknown): DriverValue | string {
+  if (dataType === 'String') {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    return errorText('text', value);
+  }
+  if (dataType === 'Boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 0 || value === 1) return value === 1;
+    if (typeof value === 'string') {
+      const text = value.trim().toLowerCase();
+      if (['true', '1', 'on'].includes(text)) return true;
+      if (['false', '0', 'off'].includes(text)) return false;
+    }
+    return errorText('true/false', value);
+  }
+  if (NUMERIC_TYPES.has(dataType)) {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return errorText('a number', value);
+  }
+  return errorText(dataType, value);
+}
+
+class CoerceProblem {
+  constructor(readonly message: string) {}
+}
+
+function errorText(expected: string, value: unknown): never {
+  const shown = value === undefined ? 'nothing' : (JSON.stringify(value)?.slice(0, 60) ?? String(value));
+  throw new CoerceProblem(`expected ${expected}, got ${shown}`);
+}
+
+function bad(tag: DriverTag, message: string): TagReading {
+  return {
+    tagId: tag.id,
+    ok: false,
+    quality: Quality.QUALITY_BAD,
+    reason: QualityReason.QUALITY_REASON_DECODE_ERROR,
+    errorCode: 0,
+    message: `tag '${tag.name}': ${message}`,
+  };
+}
+
+export function readingsOf(topic: string, payload: Buffer, tags: readonly MappedTag[]): TagReading[] {
+  let parsed: { ok: true; value: unknown } | { ok: false; message: string } | undefined;
+  const json = () => {
+    if (!parsed) {
+      try {
+        parsed = { ok: true, value: JSON.parse(payload.toString('utf8')) };
+      } catch (error) {
+        parsed = { ok: false, message: `the payload on '${topic}' is not JSON (${(error as Error).message})` };
+      }
+    }
+    return parsed;
+  };
+  const readings: TagReading[] = [];
+  for (const { tag, mapping } of tags) {
+    try {
+      let raw: DriverValue;
+      let stamp: bigint | undefined;
+      if (mapping.valuePath) {
+        const document = json();
+        if (!document.ok) {
+          readings.push(bad(tag, document.message));
+          continue;
+        }
+        const found = valueAt(document.value, mapping.valuePath);
+        if (found === undefined) {
+          readings.push(bad(tag, `the payload on '${topic}' has nothing at ${mapping.valuePath.join('.')}`));
+          continue;
+        }
+        raw = coerce(tag.dataType, found) as DriverValue;
+        if (mapping.timestampPath) stamp = timestampNs(valueAt(document.value, mapping.timestampPath));
+      } else if (tag.dataType === 'ByteArray') {
+        raw = new Uint8Array(payload);
+      } else {
+        raw = coerce(tag.dataType, payload.toString('utf8').trim()) as DriverValue;
+      }
+      readings.push({ tagId: tag.id, ok: true, raw, ...(stamp !== undefined ? { sourceTimestampNs: stamp } : {}) });
+    } catch (error) {
+      if (!(error instanceof CoerceProblem)) throw error;
+      readings.push(bad(tag, `${error.message} on '${topic}'`));
+    }
+  }
+  return readings;
+}
