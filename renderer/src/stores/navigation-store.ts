@@ -1,0 +1,37 @@
+// Which screen is open, mirrored in the address's hash (#/devices) so that a reload, the back
+// button and a bookmark all land on the same screen.
+import { create } from 'zustand';
+
+export const PAGES = [
+  'overview',
+  'devices',
+  'drivers',
+  'tags',
+  'trends',
+  'alerts',
+  'commissioning',
+  'users',
+  'audit',
+  'account',
+] as const;
+export type Page = (typeof PAGES)[number];
+
+function pageFromHash(): Page {
+  const name = location.hash.replace(/^#\/?/, '').split('?')[0];
+  return (PAGES as readonly string[]).includes(name ?? '') ? (name as Page) : 'overview';
+}
+
+interface NavigationState {
+  page: Page;
+  go(page: Page): void;
+}
+
+export const useNavigation = create<NavigationState>()((set) => ({
+  page: pageFromHash(),
+  go(page) {
+    if (location.hash !== `#/${page}`) location.hash = `#/${page}`;
+    set({ page });
+  },
+}));
+
+window.addEventListener('hashchange', () => useNavigation.setState({ page: pageFromHash() }));
