@@ -2,6 +2,28 @@
 // running gateway. Entries (Electron, headless CLI, tests, benchmarks) only fill it in.
 import { z } from 'zod';
 
+/** The write-ahead log of every frame (main/wal/). Defaults follow the seed's RocksDB section. */
+export const walConfigSchema = z.object({
+  /**
+   * `sync` (default): a frame is acknowledged once it is on the disk, so a power cut loses
+   * nothing acknowledged. `async`: acknowledged once the operating system has it — survives an
+   * app crash, but a power cut can lose the last few milliseconds.
+   */
+  durability: z.enum(['sync', 'async']).default('sync'),
+  /** How long confirmed frames are kept (seed: 24 h). */
+  retentionHours: z
+    .number()
+    .positive('wal.retentionHours must be above 0')
+    .max(24 * 365)
+    .default(24),
+  /** Size above which the oldest frames are dropped even if a sink has not stored them (seed: 1 GB). */
+  maxSizeMb: z.number().int().min(16, 'wal.maxSizeMb must be at least 16').default(1024),
+  /** How long a frame may wait for others to share its disk write (group commit). */
+  groupCommitMs: z.number().min(0).max(100, 'wal.groupCommitMs must be at most 100').default(2),
+});
+
+export type WalConfig = z.infer<typeof walConfigSchema>;
+
 export const gatewayConfigSchema = z.object({
   /** Root of everything the gateway stores locally (see data-folders.ts). */
   dataDir: z.string().min(1, 'dataDir must name a folder'),
@@ -18,6 +40,7 @@ export const gatewayConfigSchema = z.object({
    * on for a fresh data folder unless told --no-demo; the drivers subsystem starts it.
    */
   demo: z.boolean().default(false),
+  wal: walConfigSchema.prefault({}),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -82,7 +82,11 @@ export interface FrameEnvelope {
   frameType: FrameType;
   /** The encoded payload: DataFrame, CommandFrame, CommandAckFrame, EventFrame or HeartbeatFrame. */
   data: Uint8Array;
-  /** CRC-32C (Castagnoli) of `data`, verified on every read from the WAL. */
+  /**
+   * CRC-32C (Castagnoli) over sequence_id (u64 LE), timestamp (u64 LE), frame_type (u32 LE) and
+   * then `data`, verified on every read from the WAL (main/frames/frame-checksum.ts). The seed
+   * checksums `data` only; covering the header too catches a flipped bit in a frame's time.
+   */
   checksum: number;
 }
 

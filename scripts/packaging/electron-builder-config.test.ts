@@ -65,7 +65,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('packs into an asar, leaves native prebuilds unpacked and does not rebuild them', () => {
-    expect(config.asar).toBe(true);
+    expect(config.asar).toEqual({ smartUnpack: false });
     expect(config.asarUnpack).toEqual(['**/prebuilds/**', '**/*.node']);
     expect(config.npmRebuild).toBe(false);
   });
@@ -79,6 +79,8 @@ describe('electron-builder.yml', () => {
       'package.json',
       '!**/*.map',
       '!**/*.d.{ts,cts,mts}',
+      '!**/node_modules/**/*.{c,cc,cpp,h,hpp,gyp,gypi}',
+      '!**/node_modules/rocksdb/deps/**',
     ]);
   });
 

@@ -4,7 +4,7 @@
 // the production tree, so a dependency added later, native or not, is covered without an edit
 // here). Documentation, type declarations, source maps and test folders are not needed.
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -26,6 +26,10 @@ const NOT_AT_RUN_TIME = [
   /(^|\/)\.[^/]+(\/|$)/, // dotfiles and dot folders: .npmignore, .github/ …
   /\.(ts|tsx|mts|cts)$/i, // TypeScript sources some packages ship beside their JavaScript
   /(^|\/)tsconfig[^/]*\.json$/i,
+  // Native modules' C/C++ sources and build files: the prebuilds are what loads (the
+  // electron-builder.yml `files` list leaves these out of the package).
+  /\.(c|cc|cpp|h|hpp|gyp|gypi)$/i,
+  /^node_modules\/rocksdb\/deps\//,
 ];
 
 export function neededAtRunTime(relative: string): boolean {
@@ -75,9 +79,16 @@ export async function runtimeFiles(appDir: string, projectDir: string): Promise<
     'package.json',
   ].filter((file) => !file.endsWith('.map'));
 
+  // A root devDependency that a production package names as a peer (typescript, for tRPC's types)
+  // is listed by npm but is not loaded at run time, and electron-builder leaves it out.
+  const rootPackage = JSON.parse(await readFile(path.join(projectDir, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+  };
+  const devOnly = new Set(Object.keys(rootPackage.devDependencies ?? {}).map((name) => `node_modules/${name}`));
   const dependencies = new Map<string, string[]>();
   for (const folder of await productionPackages(projectDir)) {
-    const files = (await walk(path.join(projectDir, folder))).filter(neededAtRunTime);
+    if (devOnly.has(folder)) continue;
+    const files = (await walk(path.join(projectDir, folder))).filter((file) => neededAtRunTime(`${folder}/${file}`));
     // A types-only package (@types/*) has nothing but its package.json left: nothing runs from it.
     if (files.every((file) => file === 'package.json')) continue;
     dependencies.set(

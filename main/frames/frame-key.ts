@@ -1,0 +1,21 @@
+// WAL keys as in the seed: "frame:" and the sequence number zero-padded to 20 digits, so that
+// RocksDB's byte order is sequence order.
+const PREFIX = 'frame:';
+const DIGITS = 20;
+
+export const FRAME_KEY_PREFIX = PREFIX;
+
+export function frameKey(sequenceId: number): string {
+  return PREFIX + String(sequenceId).padStart(DIGITS, '0');
+}
+
+/** The sequence id of a frame key, or undefined when the key is not a well-formed frame key. */
+export function parseFrameKey(key: string | Uint8Array): number | undefined {
+  const text =
+    typeof key === 'string' ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+  if (text.length !== PREFIX.length + DIGITS || !text.startsWith(PREFIX)) return undefined;
+  const digits = text.slice(PREFIX.length);
+  if (!/^\d+$/.test(digits)) return undefined;
+  const sequenceId = Number(digits);
+  return Number.isSafeInteger(sequenceId) ? sequenceId : undefined;
+}
