@@ -209,7 +209,12 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
     }
   });
 
-  const selectProps = (name: keyof DeviceFormValues, label: string, options: readonly (string | number)[]) => (
+  const selectProps = (
+    name: keyof DeviceFormValues,
+    label: string,
+    options: readonly (string | number)[],
+    optionLabel: (option: string | number) => string = String,
+  ) => (
     <Controller
       name={name}
       control={control}
@@ -217,7 +222,7 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
         <TextField select label={label} {...field} value={field.value as string | number} fullWidth>
           {options.map((option) => (
             <MenuItem key={option} value={option}>
-              {option}
+              {optionLabel(option)}
             </MenuItem>
           ))}
         </TextField>
@@ -247,16 +252,18 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
               {...register('name', required)}
             />
             <Stack direction="row" spacing={2}>
-              {selectProps(
-                'protocol',
-                t('devices.protocol'),
-                PROTOCOL_KINDS.map((kind) => kind),
-              )}
+              {selectProps('protocol', t('devices.protocol'), PROTOCOL_KINDS, (kind) => t(`protocols.${kind}`))}
               <Controller
                 name="driverConfig"
                 control={control}
                 render={({ field }) => (
-                  <TextField select label={t('devices.driverConfig')} {...field} fullWidth>
+                  <TextField
+                    select
+                    label={t('devices.driverConfig')}
+                    {...field}
+                    fullWidth
+                    slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+                  >
                     <MenuItem value="">{t('devices.driverConfigDefault')}</MenuItem>
                     {driverConfigs
                       .filter((config) => config.protocol === protocol)
