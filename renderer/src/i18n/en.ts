@@ -250,6 +250,7 @@ export const en = {
     threshold: 'Threshold',
     low: 'Low',
     high: 'High',
+    lowAboveHigh: 'Must not be above the high threshold',
     level: 'Level',
     evalInterval: 'Check every (ms)',
     evalDuration: 'Holds for (ms)',

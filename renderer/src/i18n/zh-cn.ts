@@ -243,6 +243,7 @@ export const zhCN: Translations = {
     threshold: '阈值',
     low: '下限',
     high: '上限',
+    lowAboveHigh: '不能高于上限',
     level: '级别',
     evalInterval: '检查周期 (ms)',
     evalDuration: '持续 (ms)',

@@ -217,7 +217,15 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
                     fullWidth
                     error={!!errors.thresholdLow}
                     helperText={errors.thresholdLow?.message}
-                    {...register('thresholdLow', numeric(false))}
+                    {...register('thresholdLow', {
+                      validate: (value, all) =>
+                        !Number.isFinite(Number(value))
+                          ? t('common.mustBeNumber')
+                          : Number(value) <= Number(all.thresholdHigh) ||
+                            !Number.isFinite(Number(all.thresholdHigh)) ||
+                            t('rules.lowAboveHigh'),
+                      deps: ['thresholdHigh'],
+                    })}
                   />
                   <TextField
                     label={t('rules.high')}
@@ -225,7 +233,7 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
                     fullWidth
                     error={!!errors.thresholdHigh}
                     helperText={errors.thresholdHigh?.message}
-                    {...register('thresholdHigh', numeric(false))}
+                    {...register('thresholdHigh', { ...numeric(false), deps: ['thresholdLow'] })}
                   />
                 </>
               )}

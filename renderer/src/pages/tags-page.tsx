@@ -141,7 +141,7 @@ export default function TagsPage() {
           ))}
         </TextField>
         <Typography color="text.secondary" role="status" data-testid="tag-count">
-          {t('tags.shown', { shown: formatNumber(rows.length), total: formatNumber(tags.data?.length ?? 0) })}
+          {tags.data && t('tags.shown', { shown: formatNumber(rows.length), total: formatNumber(tags.data.length) })}
         </Typography>
         {selected.size > 0 && <Typography color="primary">{t('tags.selected', { count: selected.size })}</Typography>}
       </Stack>

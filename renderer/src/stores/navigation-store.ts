@@ -1,20 +1,9 @@
 // Which screen is open, mirrored in the address's hash (#/devices) so that a reload, the back
 // button and a bookmark all land on the same screen.
 import { create } from 'zustand';
+import { PAGES, type Page } from './page-names.ts';
 
-export const PAGES = [
-  'overview',
-  'devices',
-  'drivers',
-  'tags',
-  'trends',
-  'alerts',
-  'commissioning',
-  'users',
-  'audit',
-  'account',
-] as const;
-export type Page = (typeof PAGES)[number];
+export type { Page };
 
 function pageFromHash(): Page {
   const name = location.hash.replace(/^#\/?/, '').split('?')[0];
