@@ -1,6 +1,6 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
 // scroll as smoothly as 10. Live values show beside each tag when the gateway streams them.
-import { Box, Typography } from '@mui/material';
+import { Box, GlobalStyles, Typography } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -54,7 +54,13 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen }: TagGr
           </Box>
         ))}
       </Box>
-      <Box ref={scroller} data-testid="tag-grid-scroller" sx={{ overflow: 'auto', flexGrow: 1, minHeight: 0 }}>
+      <TagGridStyles />
+      {/* contain: the browser lays out only what is inside while the list scrolls */}
+      <Box
+        ref={scroller}
+        data-testid="tag-grid-scroller"
+        sx={{ overflow: 'auto', flexGrow: 1, minHeight: 0, contain: 'strict' }}
+      >
         <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index] as TagRow;
@@ -65,6 +71,7 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen }: TagGr
                 index={item.index}
                 top={item.start}
                 deviceName={deviceNames.get(row.deviceId) ?? ''}
+                accessLabel={t(`access.${row.accessType}`)}
                 selected={selected.has(row.id)}
                 onToggle={onToggle}
                 onOpen={onOpen}
@@ -82,18 +89,23 @@ interface GridRowProps {
   index: number;
   top: number;
   deviceName: string;
+  accessLabel: string;
   selected: boolean;
   onToggle(tagId: string): void;
   onOpen(tag: TagRow): void;
 }
 
-const GridRow = memo(function GridRow({ row, index, top, deviceName, selected, onToggle, onOpen }: GridRowProps) {
-  const { t } = useTranslation();
+// Rows are plain elements styled by class (GRID_STYLES): a row that scrolls into view costs
+// no style computation, which keeps each frame short with thousands of rows passing by.
+const GridRow = memo(function GridRow(props: GridRowProps) {
+  const { row, index, top, deviceName, accessLabel, selected, onToggle, onOpen } = props;
   return (
-    <Box
+    <div
       role="row"
+      className="tag-grid-row"
       aria-rowindex={index + 2}
       aria-selected={selected}
+      aria-disabled={!row.enabled || undefined}
       tabIndex={0}
       data-testid="tag-row"
       onClick={() => onToggle(row.id)}
@@ -104,57 +116,69 @@ const GridRow = memo(function GridRow({ row, index, top, deviceName, selected, o
           onToggle(row.id);
         } else if (event.key === 'Enter') onOpen(row);
       }}
-      sx={{
-        position: 'absolute',
-        top: 0,
-        left: 0,
-        right: 0,
-        height: ROW_HEIGHT,
-        transform: `translateY(${top}px)`,
-        display: 'flex',
-        alignItems: 'center',
-        px: 1,
-        borderBottom: 1,
-        borderColor: 'divider',
-        cursor: 'pointer',
-        bgcolor: selected ? 'action.selected' : undefined,
-        '&:hover': { bgcolor: 'action.hover' },
-        '&:focus-visible': { outline: 2, outlineColor: 'primary.main', outlineOffset: -2 },
-        opacity: row.enabled ? 1 : 0.55,
-      }}
+      style={{ transform: `translateY(${top}px)` }}
     >
-      <Cell width="22%">{row.name}</Cell>
-      <Cell width="14%">{deviceName}</Cell>
-      <Cell width="11%" mono>
+      <div role="gridcell" style={{ width: '22%' }}>
+        {row.name}
+      </div>
+      <div role="gridcell" style={{ width: '14%' }}>
+        {deviceName}
+      </div>
+      <div role="gridcell" className="mono" style={{ width: '11%' }}>
         {row.address}
-      </Cell>
-      <Cell width="9%">{row.dataType}</Cell>
-      <Cell width="12%" mono>
+      </div>
+      <div role="gridcell" style={{ width: '9%' }}>
+        {row.dataType}
+      </div>
+      <div role="gridcell" className="mono" style={{ width: '12%' }}>
         —
-      </Cell>
-      <Cell width="7%">{row.unit ?? ''}</Cell>
-      <Cell width="8%">—</Cell>
-      <Cell width="10%">—</Cell>
-      <Cell width="7%">{t(`access.${row.accessType}`)}</Cell>
-    </Box>
+      </div>
+      <div role="gridcell" style={{ width: '7%' }}>
+        {row.unit ?? ''}
+      </div>
+      <div role="gridcell" style={{ width: '8%' }}>
+        —
+      </div>
+      <div role="gridcell" style={{ width: '10%' }}>
+        —
+      </div>
+      <div role="gridcell" style={{ width: '7%' }}>
+        {accessLabel}
+      </div>
+    </div>
   );
 });
 
-function Cell({ width, mono, children }: { width: string; mono?: boolean; children: React.ReactNode }) {
+/** The rows' styles, once for the whole grid, following the theme (light or dark). */
+const TagGridStyles = memo(function TagGridStyles() {
   return (
-    <Box
-      role="gridcell"
-      sx={{
-        width,
-        pr: 1,
-        overflow: 'hidden',
-        textOverflow: 'ellipsis',
-        whiteSpace: 'nowrap',
-        fontFamily: mono ? 'monospace' : undefined,
-        fontSize: 14,
-      }}
-    >
-      {children}
-    </Box>
+    <GlobalStyles
+      styles={(theme) => ({
+        '.tag-grid-row': {
+          position: 'absolute',
+          top: 0,
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          display: 'flex',
+          alignItems: 'center',
+          padding: '0 8px',
+          borderBottom: `1px solid ${theme.palette.divider}`,
+          cursor: 'pointer',
+          fontSize: 14,
+          '&:hover': { background: theme.palette.action.hover },
+          '&[aria-selected="true"]': { background: theme.palette.action.selected },
+          '&[aria-disabled="true"]': { opacity: 0.55 },
+          '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
+          '& > [role="gridcell"]': {
+            paddingRight: 8,
+            overflow: 'hidden',
+            textOverflow: 'ellipsis',
+            whiteSpace: 'nowrap',
+          },
+          '& > .mono': { fontFamily: 'monospace' },
+        },
+      })}
+    />
   );
-}
+});
