@@ -1,38 +1,97 @@
-import { useEffect, useState } from 'react';
-import { createApiClient } from './api/api-client.ts';
+// The workstation: connecting, first start, sign-in, a password change that is due, or the
+// signed-in shell; themed and translated per the user's preferences.
+import { Alert, Box, Card, CardContent, CssBaseline, ThemeProvider, Typography } from '@mui/material';
+import { enUS, zhCN } from '@mui/material/locale';
+import { useEffect, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ReactNode } from 'react';
+import { LoadingState } from './components/page-states.tsx';
+import { AppShell } from './shell/app-shell.tsx';
+import { ChangePasswordForm } from './shell/change-password-form.tsx';
+import { FirstStartForm } from './shell/first-start-form.tsx';
+import { SignInForm } from './shell/sign-in-form.tsx';
+import { usePreferences } from './stores/preferences-store.ts';
+import { useSession } from './stores/session-store.ts';
+import { appTheme } from './theme/app-theme.ts';
 
-type Health = { state: 'loading' } | { state: 'ok'; database: string } | { state: 'offline' };
-type Access = { state: 'loading' } | { state: 'first-start' } | { state: 'sign-in' } | { state: 'unreachable' };
-
-// A placeholder until the workstation UI arrives: whether the gateway runs, and whether it waits
-// for its first administrator (over the same API the UI will use).
 export function App() {
-  const [health, setHealth] = useState<Health>({ state: 'loading' });
-  const [access, setAccess] = useState<Access>({ state: 'loading' });
-  useEffect(() => {
-    fetch('/healthz')
-      .then((response) => response.json() as Promise<{ database: string }>)
-      .then((body) => setHealth({ state: 'ok', database: body.database }))
-      .catch(() => setHealth({ state: 'offline' }));
-    createApiClient()
-      .auth.setupStatus.query()
-      .then((status) => setAccess({ state: status.needsFirstAdmin ? 'first-start' : 'sign-in' }))
-      .catch(() => setAccess({ state: 'unreachable' }));
-  }, []);
+  const themeMode = usePreferences((state) => state.themeMode);
+  const language = usePreferences((state) => state.language);
+  const theme = useMemo(() => appTheme(themeMode, language === 'zh-CN' ? zhCN : enUS), [themeMode, language]);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 32 }}>
-      <h1>Gateway Workstation</h1>
-      <p role="status">
-        {health.state === 'loading' && 'Connecting to the gateway…'}
-        {health.state === 'ok' &&
-          `Gateway running (${health.database === 'pglite' ? 'embedded database' : 'PostgreSQL'})`}
-        {health.state === 'offline' && 'The gateway is not reachable.'}
-      </p>
-      <p aria-live="polite" data-testid="access">
-        {access.state === 'first-start' && 'First start: no administrator account exists yet.'}
-        {access.state === 'sign-in' && 'Sign-in required.'}
-        {access.state === 'unreachable' && 'The gateway API is not reachable.'}
-      </p>
-    </main>
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <Workstation />
+    </ThemeProvider>
+  );
+}
+
+function Workstation() {
+  const { t } = useTranslation();
+  const access = useSession((state) => state.access);
+  const start = useSession((state) => state.start);
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  switch (access.kind) {
+    case 'connecting':
+      return (
+        <CenteredCard title={t('app.title')}>
+          <LoadingState label={t('app.connecting')} />
+        </CenteredCard>
+      );
+    case 'unreachable':
+      return (
+        <CenteredCard title={t('app.title')}>
+          <Alert severity="error">{t('app.unreachable', { message: access.message })}</Alert>
+        </CenteredCard>
+      );
+    case 'first-start':
+      return (
+        <CenteredCard title={t('auth.firstStartTitle')}>
+          <FirstStartForm setupCodeRequired={access.setupCodeRequired} />
+        </CenteredCard>
+      );
+    case 'signed-out':
+      return (
+        <CenteredCard title={t('auth.signInTitle')}>
+          <SignInForm />
+        </CenteredCard>
+      );
+    case 'signed-in':
+      if (access.session.user.mustChangePassword) {
+        return (
+          <CenteredCard title={t('auth.passwordChangeDue')}>
+            <Typography color="text.secondary" sx={{ mb: 2 }}>
+              {t('auth.passwordChangeDueDetail')}
+            </Typography>
+            <ChangePasswordForm username={access.session.user.username} />
+          </CenteredCard>
+        );
+      }
+      return <AppShell />;
+  }
+}
+
+function CenteredCard({ title, children }: { title: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Box
+      component="main"
+      sx={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', p: 2 }}
+    >
+      <Card sx={{ width: 440, maxWidth: '100%' }} variant="outlined">
+        <CardContent>
+          <Typography variant="overline" color="text.secondary">
+            {t('app.title')}
+          </Typography>
+          <Typography variant="h5" component="h1" sx={{ mb: 2 }}>
+            {title}
+          </Typography>
+          {children}
+        </CardContent>
+      </Card>
+    </Box>
   );
 }

@@ -1,0 +1,399 @@
+// Alerts: the active ones (most severe and newest first), the history with filters and the
+// last 24 hours as a chart, and the rules.
+import AddIcon from '@mui/icons-material/Add';
+import DeleteIcon from '@mui/icons-material/Delete';
+import EditIcon from '@mui/icons-material/Edit';
+import {
+  Box,
+  Button,
+  Checkbox,
+  IconButton,
+  MenuItem,
+  Paper,
+  Stack,
+  Tab,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tabs,
+  TextField,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ALERT_LEVELS, ALERT_STATUSES, type AlertLevel, type AlertStatus } from '../../../common/enums.ts';
+import type { ApiOutputs } from '../api/api-client.ts';
+import { roleMay } from '../auth/role-access.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { DateTimeField } from '../components/date-time-field.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
+import { AlertLevelChip, AlertStatusChip } from '../components/status-chips.tsx';
+import { useApiQuery } from '../components/use-api-query.ts';
+import { formatDateTime, formatNumber } from '../i18n/formatters.ts';
+import { api, useSignedInUser } from '../stores/session-store.ts';
+import { AlertRuleDialog } from './alert-rule-dialog.tsx';
+
+const AlertStatisticsChart = lazy(() =>
+  import('./alert-statistics-chart.tsx').then((module) => ({ default: module.AlertStatisticsChart })),
+);
+
+type AlertRow = ApiOutputs['alerts']['history'][number];
+type Rule = ApiOutputs['alerts']['rules']['list'][number];
+const TABS = ['active', 'history', 'rules'] as const;
+const SEVERITY: Record<AlertLevel, number> = { FATAL: 0, CRITICAL: 1, WARNING: 2, INFO: 3 };
+const REFRESH_MS = 5_000;
+
+export default function AlertsPage() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<(typeof TABS)[number]>('active');
+  const devices = useApiQuery(() => api.devices.list.query(), []);
+  const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
+  return (
+    <Box sx={{ pb: 3 }}>
+      <PageHeader title={t('nav.alerts')} />
+      <Tabs value={tab} onChange={(_event, value: (typeof TABS)[number]) => setTab(value)} sx={{ px: 3 }}>
+        {TABS.map((name) => (
+          <Tab key={name} value={name} label={t(`alerts.tabs.${name}`)} />
+        ))}
+      </Tabs>
+      {tab === 'active' && <ActiveAlerts deviceNames={deviceNames} />}
+      {tab === 'history' && <AlertHistory deviceNames={deviceNames} devices={devices.data ?? []} />}
+      {tab === 'rules' && <AlertRules deviceNames={deviceNames} devices={devices.data ?? []} />}
+    </Box>
+  );
+}
+
+function ActiveAlerts({ deviceNames }: { deviceNames: ReadonlyMap<string, string> }) {
+  const { t } = useTranslation();
+  const user = useSignedInUser();
+  const mayRespond = roleMay(user.role, 'respond-to-alerts');
+  const alerts = useApiQuery(
+    () => api.alerts.history.query({ statuses: ['ACTIVE', 'ACKNOWLEDGED'], limit: 5_000 }),
+    [],
+  );
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const { reload } = alerts;
+  useEffect(() => {
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+  const rows = useMemo(
+    () =>
+      [...(alerts.data ?? [])].sort(
+        (a, b) =>
+          SEVERITY[a.level] - SEVERITY[b.level] || new Date(b.firedAt).getTime() - new Date(a.firedAt).getTime(),
+      ),
+    [alerts.data],
+  );
+  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
+  return (
+    <>
+      {mayRespond && <NotYetAvailable what={t('alerts.acknowledgeAndShelve')} />}
+      {alerts.failure && <FailureState failure={alerts.failure} onRetry={alerts.reload} />}
+      {alerts.loading && !alerts.data && <LoadingState />}
+      {alerts.data && rows.length === 0 && <EmptyState title={t('alerts.noneActive')} />}
+      {rows.length > 0 && (
+        <>
+          {mayRespond && (
+            <Stack direction="row" spacing={1} sx={{ px: 3, py: 1 }}>
+              <Button variant="contained" disabled>
+                {t('alerts.acknowledgeSelected', { count: selected.size })}
+              </Button>
+              <Button disabled>{t('alerts.shelveSelected', { count: selected.size })}</Button>
+            </Stack>
+          )}
+          <AlertTable
+            rows={rows}
+            deviceNames={deviceNames}
+            selection={
+              mayRespond
+                ? {
+                    selected,
+                    allSelected,
+                    toggle: (id) =>
+                      setSelected((previous) => {
+                        const next = new Set(previous);
+                        if (next.has(id)) next.delete(id);
+                        else next.add(id);
+                        return next;
+                      }),
+                    toggleAll: () => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id))),
+                  }
+                : undefined
+            }
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+interface Selection {
+  selected: ReadonlySet<string>;
+  allSelected: boolean;
+  toggle(id: string): void;
+  toggleAll(): void;
+}
+
+function AlertTable({
+  rows,
+  deviceNames,
+  selection,
+}: {
+  rows: readonly AlertRow[];
+  deviceNames: ReadonlyMap<string, string>;
+  selection?: Selection | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Table size="small" aria-label={t('nav.alerts')}>
+      <TableHead>
+        <TableRow>
+          {selection && (
+            <TableCell padding="checkbox">
+              <Checkbox
+                checked={selection.allSelected}
+                onChange={selection.toggleAll}
+                slotProps={{ input: { 'aria-label': t('alerts.selectAll') } }}
+              />
+            </TableCell>
+          )}
+          <TableCell>{t('alerts.level')}</TableCell>
+          <TableCell>{t('alerts.status')}</TableCell>
+          <TableCell>{t('alerts.firedAt')}</TableCell>
+          <TableCell>{t('alerts.device')}</TableCell>
+          <TableCell>{t('alerts.message')}</TableCell>
+          <TableCell align="right">{t('alerts.value')}</TableCell>
+          <TableCell>{t('alerts.acknowledgedBy')}</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((row) => (
+          <TableRow key={row.id} hover data-testid="alert-row">
+            {selection && (
+              <TableCell padding="checkbox">
+                <Checkbox
+                  checked={selection.selected.has(row.id)}
+                  onChange={() => selection.toggle(row.id)}
+                  slotProps={{ input: { 'aria-label': t('alerts.select', { message: row.message }) } }}
+                />
+              </TableCell>
+            )}
+            <TableCell>
+              <AlertLevelChip level={row.level} />
+            </TableCell>
+            <TableCell>
+              <AlertStatusChip status={row.status} />
+            </TableCell>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(row.firedAt)}</TableCell>
+            <TableCell>{(row.deviceId && deviceNames.get(row.deviceId)) ?? '—'}</TableCell>
+            <TableCell>{row.message}</TableCell>
+            <TableCell align="right">{formatNumber(row.triggeredValue)}</TableCell>
+            <TableCell>{row.acknowledgedBy ?? '—'}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function AlertHistory({
+  deviceNames,
+  devices,
+}: {
+  deviceNames: ReadonlyMap<string, string>;
+  devices: ReadonlyArray<{ id: string; name: string }>;
+}) {
+  const { t } = useTranslation();
+  const [level, setLevel] = useState<AlertLevel | ''>('');
+  const [status, setStatus] = useState<AlertStatus | ''>('');
+  const [deviceId, setDeviceId] = useState('');
+  const [from, setFrom] = useState<Date | undefined>();
+  const [to, setTo] = useState<Date | undefined>();
+  const history = useApiQuery(
+    () =>
+      api.alerts.history.query({
+        ...(level ? { levels: [level] } : {}),
+        ...(status ? { statuses: [status] } : {}),
+        ...(deviceId ? { deviceId } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        limit: 1_000,
+      }),
+    [level, status, deviceId, from?.getTime(), to?.getTime()],
+  );
+  const statistics = useApiQuery(() => api.alerts.statistics.query(), []);
+  return (
+    <>
+      <Paper variant="outlined" sx={{ mx: 3, my: 2, p: 2 }}>
+        <Typography variant="subtitle1" component="h3">
+          {t('alerts.last24h')}
+        </Typography>
+        {statistics.failure && <FailureState failure={statistics.failure} onRetry={statistics.reload} />}
+        {statistics.data?.length === 0 && <EmptyState title={t('alerts.noneIn24h')} />}
+        {!!statistics.data?.length && (
+          <Suspense fallback={<LoadingState />}>
+            <AlertStatisticsChart rows={statistics.data} />
+          </Suspense>
+        )}
+      </Paper>
+      <Stack direction="row" spacing={2} sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
+        <TextField
+          select
+          label={t('alerts.level')}
+          value={level}
+          onChange={(e) => setLevel(e.target.value as AlertLevel)}
+          sx={{ width: 150 }}
+        >
+          <MenuItem value="">{t('common.all')}</MenuItem>
+          {ALERT_LEVELS.map((value) => (
+            <MenuItem key={value} value={value}>
+              {t(`levels.${value}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          select
+          label={t('alerts.status')}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as AlertStatus)}
+          sx={{ width: 170 }}
+        >
+          <MenuItem value="">{t('common.all')}</MenuItem>
+          {ALERT_STATUSES.map((value) => (
+            <MenuItem key={value} value={value}>
+              {t(`alertStatus.${value}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          select
+          label={t('alerts.device')}
+          value={deviceId}
+          onChange={(e) => setDeviceId(e.target.value)}
+          sx={{ width: 200 }}
+        >
+          <MenuItem value="">{t('common.all')}</MenuItem>
+          {devices.map((device) => (
+            <MenuItem key={device.id} value={device.id}>
+              {device.name}
+            </MenuItem>
+          ))}
+        </TextField>
+        <DateTimeField label={t('common.from')} value={from} onChange={setFrom} />
+        <DateTimeField label={t('common.to')} value={to} onChange={setTo} />
+      </Stack>
+      {history.failure && <FailureState failure={history.failure} onRetry={history.reload} />}
+      {history.loading && !history.data && <LoadingState />}
+      {history.data?.length === 0 && <EmptyState title={t('common.noMatches')} />}
+      {!!history.data?.length && <AlertTable rows={history.data} deviceNames={deviceNames} />}
+    </>
+  );
+}
+
+function AlertRules({
+  deviceNames,
+  devices,
+}: {
+  deviceNames: ReadonlyMap<string, string>;
+  devices: ApiOutputs['devices']['list'];
+}) {
+  const { t } = useTranslation();
+  const user = useSignedInUser();
+  const mayConfigure = roleMay(user.role, 'configure-alerts');
+  const rules = useApiQuery(() => api.alerts.rules.list.query(), []);
+  const tags = useApiQuery(() => api.tags.list.query({ limit: 5_000 }), []);
+  const [editing, setEditing] = useState<Rule | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Rule | null>(null);
+  const tagNames = useMemo(() => new Map((tags.data?.tags ?? []).map((tag) => [tag.id, tag.name])), [tags.data]);
+  return (
+    <>
+      {mayConfigure && (
+        <Box sx={{ px: 3, py: 1 }}>
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setEditing('new')}>
+            {t('rules.add')}
+          </Button>
+        </Box>
+      )}
+      {rules.failure && <FailureState failure={rules.failure} onRetry={rules.reload} />}
+      {rules.loading && !rules.data && <LoadingState />}
+      {rules.data?.length === 0 && <EmptyState title={t('rules.none')} />}
+      {!!rules.data?.length && (
+        <Table size="small" aria-label={t('alerts.tabs.rules')}>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('rules.name')}</TableCell>
+              <TableCell>{t('rules.level')}</TableCell>
+              <TableCell>{t('rules.device')}</TableCell>
+              <TableCell>{t('rules.tag')}</TableCell>
+              <TableCell>{t('rules.condition')}</TableCell>
+              <TableCell>{t('devices.enabled')}</TableCell>
+              {mayConfigure && <TableCell align="right">{t('common.actions')}</TableCell>}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rules.data.map((rule) => (
+              <TableRow key={rule.id} hover>
+                <TableCell>{rule.name}</TableCell>
+                <TableCell>
+                  <AlertLevelChip level={rule.level} />
+                </TableCell>
+                <TableCell>{(rule.deviceId && deviceNames.get(rule.deviceId)) ?? '—'}</TableCell>
+                <TableCell>{(rule.tagId && tagNames.get(rule.tagId)) ?? '—'}</TableCell>
+                <TableCell sx={{ fontFamily: 'monospace' }}>
+                  {rule.conditionExpression} · {t(`operators.${rule.op}`)}{' '}
+                  {rule.op === 'BETWEEN' || rule.op === 'NOT_BETWEEN'
+                    ? `${formatNumber(rule.thresholdLow)} … ${formatNumber(rule.thresholdHigh)}`
+                    : formatNumber(rule.thresholdValue)}
+                </TableCell>
+                <TableCell>{rule.enabled ? t('common.yes') : t('common.no')}</TableCell>
+                {mayConfigure && (
+                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                    <Tooltip title={t('common.edit')}>
+                      <IconButton aria-label={t('rules.edit', { name: rule.name })} onClick={() => setEditing(rule)}>
+                        <EditIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                    <Tooltip title={t('common.delete')}>
+                      <IconButton aria-label={t('rules.delete', { name: rule.name })} onClick={() => setDeleting(rule)}>
+                        <DeleteIcon fontSize="small" />
+                      </IconButton>
+                    </Tooltip>
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {editing && (
+        <AlertRuleDialog
+          rule={editing === 'new' ? null : editing}
+          devices={devices}
+          tags={tags.data?.tags ?? []}
+          onClose={(saved) => {
+            setEditing(null);
+            if (saved) rules.reload();
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t('rules.delete', { name: deleting.name })}
+          text={t('rules.deleteConfirm', { name: deleting.name })}
+          confirmLabel={t('common.delete')}
+          danger
+          onConfirm={() => api.alerts.rules.delete.mutate({ id: deleting.id })}
+          onClose={(done) => {
+            setDeleting(null);
+            if (done) rules.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+// First start: no account exists yet; the first administrator is created here.
+import { Alert, Button, Stack, TextField, Typography } from '@mui/material';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { apiFailure } from '../api/api-error-text.ts';
+import { showServerFieldErrors } from '../components/server-field-errors.ts';
+import { api, useSession } from '../stores/session-store.ts';
+import { passwordRule } from './password-field-rules.ts';
+
+interface FirstStartValues {
+  username: string;
+  fullName: string;
+  password: string;
+  repeat: string;
+  setupCode: string;
+}
+
+const FIELDS = ['username', 'fullName', 'password', 'setupCode'] as const;
+
+export function FirstStartForm({ setupCodeRequired }: { setupCodeRequired: boolean }) {
+  const { t } = useTranslation();
+  const adopt = useSession((state) => state.adopt);
+  const [failure, setFailure] = useState<string | null>(null);
+  const { register, handleSubmit, formState, getValues, setError } = useForm<FirstStartValues>({
+    mode: 'onTouched',
+    defaultValues: { username: '', fullName: '', password: '', repeat: '', setupCode: '' },
+  });
+  const submit = handleSubmit(async ({ repeat: _repeat, setupCode, ...values }) => {
+    setFailure(null);
+    try {
+      const { session } = await api.auth.setup.mutate({
+        ...values,
+        ...(setupCodeRequired ? { setupCode } : {}),
+      });
+      adopt(session);
+    } catch (error) {
+      setFailure(showServerFieldErrors(apiFailure(error), FIELDS, setError));
+    }
+  });
+  const { errors } = formState;
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      <Stack spacing={2}>
+        <Typography color="text.secondary">{t('auth.firstStartIntro')}</Typography>
+        {failure && (
+          <Alert severity="error" role="alert">
+            {failure}
+          </Alert>
+        )}
+        <TextField
+          label={t('auth.username')}
+          autoComplete="username"
+          autoFocus
+          required
+          error={!!errors.username}
+          helperText={errors.username?.message || (errors.username && t('common.required'))}
+          {...register('username', { required: true })}
+        />
+        <TextField label={t('users.fullName')} autoComplete="name" {...register('fullName')} />
+        <TextField
+          label={t('auth.newPassword')}
+          type="password"
+          autoComplete="new-password"
+          required
+          error={!!errors.password}
+          helperText={errors.password?.message ?? t('auth.passwordHint')}
+          {...register('password', { validate: passwordRule(() => getValues('username')) })}
+        />
+        <TextField
+          label={t('auth.repeatPassword')}
+          type="password"
+          autoComplete="new-password"
+          required
+          error={!!errors.repeat}
+          helperText={errors.repeat?.message}
+          {...register('repeat', {
+            validate: (value) => value === getValues('password') || t('auth.passwordsDiffer'),
+          })}
+        />
+        {setupCodeRequired && (
+          <TextField
+            label={t('auth.setupCode')}
+            required
+            error={!!errors.setupCode}
+            helperText={errors.setupCode?.message ?? t('auth.setupCodeHint')}
+            {...register('setupCode', { required: true })}
+          />
+        )}
+        <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
+          {t('auth.createAdmin')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
