@@ -84,6 +84,8 @@ async function protocolClient(baseUrl: string) {
   let nextId = 0;
   const pending = new Map<number, (message: { result?: { data: unknown }; error?: unknown }) => void>();
   socket.on('message', (data: Buffer) => {
+    // the server's keep-alive, every 30 s of a long run
+    if (data.toString() === 'PING') return socket.send('PONG');
     const message = JSON.parse(data.toString()) as { id: number; result?: { data: unknown }; error?: unknown };
     pending.get(message.id)?.(message);
     pending.delete(message.id);

@@ -3,6 +3,7 @@
 // offset) the register it lands in. A refusal is a sentence naming the field; nothing is sent.
 import type { TagAccess, TagDataType } from '../../common/enums.ts';
 import type { Value } from '../../proto/generated/frame.ts';
+import { integerRange } from '../drivers/modbus/register-codec.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
 
 /** The columns of a `tags` row that decide whether and what may be written. */
@@ -20,16 +21,6 @@ export interface WritableTag {
 /** What the API accepts as a value to write (superjson carries bigint and Date). */
 export type WriteInputValue = boolean | number | bigint | string | Date;
 
-const INTEGER_RANGES: Partial<Record<TagDataType, readonly [bigint, bigint]>> = {
-  Int8: [-128n, 127n],
-  UInt8: [0n, 255n],
-  Int16: [-32_768n, 32_767n],
-  UInt16: [0n, 65_535n],
-  Int32: [-2_147_483_648n, 2_147_483_647n],
-  UInt32: [0n, 4_294_967_295n],
-  Int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  UInt64: [0n, 2n ** 64n - 1n],
-};
 const FLOAT_MAX = 3.4028234663852886e38;
 
 function refuse(message: string): never {
@@ -63,7 +54,7 @@ function wholeNumber(tag: WritableTag, given: WriteInputValue): bigint {
 }
 
 function fitsRegister(tag: WritableTag, raw: bigint, given: WriteInputValue): void {
-  const [low, high] = INTEGER_RANGES[tag.dataType] as readonly [bigint, bigint];
+  const [low, high] = integerRange(tag.dataType) as readonly [bigint, bigint];
   if (raw < low || raw > high) {
     const scaled = isScaled(tag)
       ? ` (raw ${raw} after scaling ${tag.scaling ?? 1} and offset ${tag.tagOffset ?? 0})`
