@@ -42,7 +42,7 @@ describe('fuzzing every procedure', () => {
     await api.tags.create({ deviceId: device.id, name: 'T1', address: '40001', dataType: 'Float' });
     await api.alerts.rules.create({
       name: 'hot',
-      conditionExpression: 'value > threshold',
+      conditionExpression: 'T1',
       op: 'GT',
       thresholdValue: 80,
       level: 'WARNING',

@@ -131,7 +131,7 @@ for (const backend of databaseBackends()) {
       const rule = await api.alerts.rules.create({
         name: 'Boiler hot',
         tagId: tag.id,
-        conditionExpression: 'value > threshold',
+        conditionExpression: 'value',
         op: 'GT',
         thresholdValue: 90,
         level: 'CRITICAL',

@@ -4,8 +4,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/database-backends.ts';
-import { queryRows, type DatabaseHandle } from './database.ts';
-import { ConstraintViolationError, knownConstraintNames, type ConstraintKind } from './database-errors.ts';
+import { alertRuleState } from '../../drizzle/schema/alerts.ts';
+import { queryRows, type Database, type DatabaseHandle } from './database.ts';
+import {
+  ConstraintViolationError,
+  knownConstraintNames,
+  withConstraintErrors,
+  type ConstraintKind,
+} from './database-errors.ts';
 import type { Device } from './repositories/devices-repository.ts';
 import { repositories, type Repositories } from './repositories/repositories.ts';
 import type { AlertRule } from './repositories/alert-rules-repository.ts';
@@ -15,6 +21,7 @@ import type { User } from './repositories/users-repository.ts';
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 interface Fixture {
+  db: Database;
   repos: Repositories;
   device: Device;
   tag: Tag;
@@ -365,6 +372,31 @@ const CASES: Case[] = [
       }),
   },
   {
+    constraint: 'alert_rules_deadband_not_negative',
+    kind: 'check',
+    field: 'deadband',
+    table: 'alert_rules',
+    message: /the deadband must not be negative/,
+    attempt: (f) =>
+      f.repos.alertRules.create({
+        name: 'Negative deadband',
+        conditionExpression: 'v',
+        op: 'GT',
+        thresholdValue: 1,
+        deadband: -0.5,
+        level: 'INFO',
+      }),
+  },
+  {
+    constraint: 'alert_rule_state_rule_id_fkey',
+    kind: 'foreign_key',
+    field: 'rule_id',
+    table: 'alert_rule_state',
+    message: /^alert rule '.*' does not exist$/,
+    attempt: (f) =>
+      withConstraintErrors(() => f.db.insert(alertRuleState).values({ ruleId: MISSING, pendingSince: new Date() })),
+  },
+  {
     constraint: 'alert_history_rule_id_fkey',
     kind: 'foreign_key',
     field: 'rule_id',
@@ -458,7 +490,7 @@ for (const backend of databaseBackends()) {
       await repos.driverConfigs.create({ name: 'Line 1', protocol: 'ModbusRtu', connectionType: 'serial' });
       await repos.driverRegistry.register({ protocol: 'ModbusTcp', name: 'Modbus TCP', version: '1.0.0' });
       await repos.sessions.create({ userId: user.id, tokenHash: 'hash-1', expiresAt: new Date(Date.now() + 60_000) });
-      fixture = { repos, device, tag, rule, user };
+      fixture = { db: handle.db, repos, device, tag, rule, user };
     });
     afterAll(async () => {
       await handle?.close();

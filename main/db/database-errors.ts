@@ -87,6 +87,7 @@ const CONSTRAINTS: Record<string, ConstraintRule> = {
     describe: () =>
       'BETWEEN and NOT_BETWEEN need both a low and a high threshold; every other operator needs a threshold value',
   },
+  alert_rules_deadband_not_negative: { field: 'deadband', describe: () => 'the deadband must not be negative' },
   alert_history_resolved_after_fired: {
     field: 'resolved_at',
     describe: () => 'an alert cannot be resolved before it fired',
@@ -136,6 +137,7 @@ const CONSTRAINTS: Record<string, ConstraintRule> = {
   alert_rules_device_id_fkey: { field: 'device_id', describe: (v) => `device ${q(v.device_id)} does not exist` },
   alert_rules_tag_id_fkey: { field: 'tag_id', describe: (v) => `tag ${q(v.tag_id)} does not exist` },
   alert_history_rule_id_fkey: { field: 'rule_id', describe: (v) => `alert rule ${q(v.rule_id)} does not exist` },
+  alert_rule_state_rule_id_fkey: { field: 'rule_id', describe: (v) => `alert rule ${q(v.rule_id)} does not exist` },
   alert_history_device_id_fkey: { field: 'device_id', describe: (v) => `device ${q(v.device_id)} does not exist` },
   alert_history_tag_id_fkey: { field: 'tag_id', describe: (v) => `tag ${q(v.tag_id)} does not exist` },
   user_sessions_user_id_fkey: { field: 'user_id', describe: (v) => `user ${q(v.user_id)} does not exist` },

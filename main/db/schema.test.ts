@@ -9,6 +9,7 @@ import { repositories, type Repositories } from './repositories/repositories.ts'
 
 const EXPECTED_TABLES = [
   'alert_history',
+  'alert_rule_state',
   'alert_rules',
   'audit_logs',
   'devices',
