@@ -62,10 +62,21 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 async function southbound(): Promise<number> {
-  const tag: DriverTag = { id: 'v', name: 'v', address: 'bench/south|value|ts', dataType: 'Double', accessType: 'Read' };
+  const tag: DriverTag = {
+    id: 'v',
+    name: 'v',
+    address: 'bench/south|value|ts',
+    dataType: 'Double',
+    accessType: 'Read',
+  };
   const frames = new TagFrames(
     'bench',
-    new Map([['v', { ...tag, scaling: null, tagOffset: null, minValue: null, maxValue: null, deadband: null } as unknown as Tag]]),
+    new Map([
+      [
+        'v',
+        { ...tag, scaling: null, tagOffset: null, minValue: null, maxValue: null, deadband: null } as unknown as Tag,
+      ],
+    ]),
   );
   let count = 0;
   let first = 0;
@@ -141,8 +152,18 @@ try {
     );
   }
   printBenchResult('mqtt', {
-    southboundMessagesPerSecond: { value: Math.round(median(south)), unit: 'messages/s', target: '>=20000', baseline: Math.round(median(bare)) },
-    northboundValuesPerSecond: { value: Math.round(median(batched)), unit: 'values/s', target: '>=20000', baseline: Math.round(median(perTag)) },
+    southboundMessagesPerSecond: {
+      value: Math.round(median(south)),
+      unit: 'messages/s',
+      target: '>=20000',
+      baseline: Math.round(median(bare)),
+    },
+    northboundValuesPerSecond: {
+      value: Math.round(median(batched)),
+      unit: 'values/s',
+      target: '>=20000',
+      baseline: Math.round(median(perTag)),
+    },
   });
 } finally {
   await broker.stop();

@@ -95,7 +95,13 @@ async function measure(
   return { rates, subscriptions, setupMs };
 }
 
-const server = await startOpcUaServer({ plantVariables: 0, bigFolderChildren: 0, benchVariables: ITEMS, benchChangeMs: 100, startTimeoutMs: 600_000 });
+const server = await startOpcUaServer({
+  plantVariables: 0,
+  bigFolderChildren: 0,
+  benchVariables: ITEMS,
+  benchChangeMs: 100,
+  startTimeoutMs: 600_000,
+});
 const pkiDir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-opcua-pki-'));
 const pki = new OpcUaPki(pkiDir);
 try {
@@ -118,8 +124,18 @@ try {
     );
   }
   printBenchResult('opcua', {
-    notificationsPerSecond: { value: Math.round(groupedRate), unit: 'notifications/s', target: '>=10000', baseline: baseline === null ? null : Math.round(baseline) },
-    subscriptions: { value: grouped.subscriptions, unit: 'subscriptions', target: '<=10', baseline: single && !('failed' in single) ? single.subscriptions : null },
+    notificationsPerSecond: {
+      value: Math.round(groupedRate),
+      unit: 'notifications/s',
+      target: '>=10000',
+      baseline: baseline === null ? null : Math.round(baseline),
+    },
+    subscriptions: {
+      value: grouped.subscriptions,
+      unit: 'subscriptions',
+      target: '<=10',
+      baseline: single && !('failed' in single) ? single.subscriptions : null,
+    },
   });
 } finally {
   await pki.dispose();
