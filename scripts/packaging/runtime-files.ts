@@ -26,6 +26,8 @@ const NOT_AT_RUN_TIME = [
   /(^|\/)\.[^/]+(\/|$)/, // dotfiles and dot folders: .npmignore, .github/ …
   /\.(ts|tsx|mts|cts)$/i, // TypeScript sources some packages ship beside their JavaScript
   /(^|\/)tsconfig[^/]*\.json$/i,
+  // CI files some packages ship (electron-builder's default file filter leaves them out)
+  /(^|\/)(appveyor|\.travis|circle)\.yml$/i,
   // Native modules' C/C++ sources and build files: the prebuilds are what loads (the
   // electron-builder.yml `files` list leaves these out of the package).
   /\.(c|cc|cpp|h|hpp|gyp|gypi)$/i,

@@ -2,7 +2,7 @@
 // once per message, each tag takes its path (or the whole payload when it has none), and a
 // timestamp from the payload when the tag names a path for one. A payload that cannot give a
 // tag its value makes that tag Bad (DECODE_ERROR) with the reason; nothing throws.
-import type { TagDataType } from '../../../common/enums.ts';
+import { TAG_DATA_TYPES, type TagDataType } from '../../../common/enums.ts';
 import { Quality, QualityReason } from '../../../proto/generated/frame.ts';
 import type { DriverTag, DriverValue, TagReading } from '../driver-contract.ts';
 import { timestampNs, valueAt, type TopicMapping } from './mqtt-topic-mapping.ts';
@@ -12,19 +12,10 @@ export interface MappedTag {
   mapping: TopicMapping;
 }
 
-const NUMERIC_TYPES: ReadonlySet<TagDataType> = new Set([
-  'Int8',
-  'UInt8',
-  'Int16',
-  'UInt16',
-  'Int32',
-  'UInt32',
-  'Int64',
-  'UInt64',
-  'Float',
-  'Double',
-  'DateTime',
-]);
+/** Every type but these takes a number (DateTime as epoch milliseconds). */
+const NUMERIC_TYPES: ReadonlySet<TagDataType> = new Set(
+  TAG_DATA_TYPES.filter((type) => !['Boolean', 'String', 'ByteArray'].includes(type)),
+);
 
 function coerce(dataType: TagDataType, value: unknown): DriverValue | string {
   if (dataType === 'String') {
