@@ -1,25 +1,14 @@
 // Create or change an alert rule: what it watches (device, tag), the condition, the threshold(s)
 // its operator needs, its level and timing. Fields are checked as they are typed; the gateway's
 // own checks (thresholds against the operator, the tag's device) land on the fields on save.
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  MenuItem,
-  Stack,
-  Switch,
-  TextField,
-} from '@mui/material';
+import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
-import { Controller, useForm, type Path } from 'react-hook-form';
+import { useForm, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { ALERT_LEVELS, COMPARE_OPS, type AlertLevel, type CompareOp } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { apiFailure } from '../api/api-error-text.ts';
+import { FormSelect, FormSwitch } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
 
@@ -130,26 +119,12 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
   });
 
   const select = (name: Path<RuleValues>, label: string, options: ReadonlyArray<{ value: string; label: string }>) => (
-    <Controller
+    <FormSelect
       name={name}
       control={control}
-      render={({ field }) => (
-        <TextField
-          select
-          label={label}
-          {...field}
-          value={field.value as string}
-          fullWidth
-          error={!!errors[name as keyof RuleValues]}
-          helperText={errors[name as keyof RuleValues]?.message}
-        >
-          {options.map((option) => (
-            <MenuItem key={option.value} value={option.value}>
-              {option.label}
-            </MenuItem>
-          ))}
-        </TextField>
-      )}
+      label={label}
+      options={options}
+      error={errors[name as keyof RuleValues]?.message}
     />
   );
 
@@ -270,16 +245,7 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
               />
             </Stack>
             <TextField label={t('devices.description')} multiline minRows={2} {...register('description')} />
-            <Controller
-              name="enabled"
-              control={control}
-              render={({ field }) => (
-                <FormControlLabel
-                  control={<Switch checked={field.value} onChange={(event) => field.onChange(event.target.checked)} />}
-                  label={t('devices.enabled')}
-                />
-              )}
-            />
+            <FormSwitch name="enabled" control={control} label={t('devices.enabled')} />
           </Stack>
         </DialogContent>
         <DialogActions>

@@ -1,13 +1,10 @@
 // Alerts: the active ones (most severe and newest first), the history with filters and the
 // last 24 hours as a chart, and the rules.
 import AddIcon from '@mui/icons-material/Add';
-import DeleteIcon from '@mui/icons-material/Delete';
-import EditIcon from '@mui/icons-material/Edit';
 import {
   Box,
   Button,
   Checkbox,
-  IconButton,
   MenuItem,
   Paper,
   Stack,
@@ -19,7 +16,6 @@ import {
   TableRow,
   Tabs,
   TextField,
-  Tooltip,
   Typography,
 } from '@mui/material';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
@@ -28,6 +24,7 @@ import { ALERT_LEVELS, ALERT_STATUSES, type AlertLevel, type AlertStatus } from 
 import type { ApiOutputs } from '../api/api-client.ts';
 import { roleMay } from '../auth/role-access.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { RowActions } from '../components/row-actions.tsx';
 import { DateTimeField } from '../components/date-time-field.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
@@ -352,18 +349,12 @@ function AlertRules({
                 </TableCell>
                 <TableCell>{rule.enabled ? t('common.yes') : t('common.no')}</TableCell>
                 {mayConfigure && (
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip title={t('common.edit')}>
-                      <IconButton aria-label={t('rules.edit', { name: rule.name })} onClick={() => setEditing(rule)}>
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title={t('common.delete')}>
-                      <IconButton aria-label={t('rules.delete', { name: rule.name })} onClick={() => setDeleting(rule)}>
-                        <DeleteIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                  </TableCell>
+                  <RowActions
+                    editLabel={t('rules.edit', { name: rule.name })}
+                    deleteLabel={t('rules.delete', { name: rule.name })}
+                    onEdit={() => setEditing(rule)}
+                    onDelete={() => setDeleting(rule)}
+                  />
                 )}
               </TableRow>
             ))}

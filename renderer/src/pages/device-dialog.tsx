@@ -9,10 +9,8 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  FormControlLabel,
   MenuItem,
   Stack,
-  Switch,
   TextField,
 } from '@mui/material';
 import { useState } from 'react';
@@ -22,6 +20,7 @@ import { PROTOCOL_KINDS, type ProtocolKind } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { initialValues, toDevice, type DeviceFormValues } from './device-form-values.ts';
 import { apiFailure } from '../api/api-error-text.ts';
+import { FormSelect, FormSwitch } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
 
@@ -89,18 +88,11 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
     options: readonly (string | number)[],
     optionLabel: (option: string | number) => string = String,
   ) => (
-    <Controller
+    <FormSelect
       name={name}
       control={control}
-      render={({ field }) => (
-        <TextField select label={label} {...field} value={field.value as string | number} fullWidth>
-          {options.map((option) => (
-            <MenuItem key={option} value={option}>
-              {optionLabel(option)}
-            </MenuItem>
-          ))}
-        </TextField>
-      )}
+      label={label}
+      options={options.map((value) => ({ value, label: optionLabel(value) }))}
     />
   );
 
@@ -265,16 +257,7 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
               slotProps={{ htmlInput: { style: { fontFamily: 'monospace' } } }}
               {...register('extraConfig', { validate: jsonObjectRule(t('devices.extraConfigInvalid')) })}
             />
-            <Controller
-              name="enabled"
-              control={control}
-              render={({ field }) => (
-                <FormControlLabel
-                  control={<Switch checked={field.value} onChange={(event) => field.onChange(event.target.checked)} />}
-                  label={t('devices.enabled')}
-                />
-              )}
-            />
+            <FormSwitch name="enabled" control={control} label={t('devices.enabled')} />
           </Stack>
         </DialogContent>
         <DialogActions>

@@ -1,26 +1,13 @@
 // Devices: list, create, change, delete (with confirmation), import and export.
 import AddIcon from '@mui/icons-material/Add';
-import DeleteIcon from '@mui/icons-material/Delete';
-import EditIcon from '@mui/icons-material/Edit';
 import UploadIcon from '@mui/icons-material/Upload';
-import {
-  Alert,
-  Box,
-  Button,
-  IconButton,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  TextField,
-  Tooltip,
-} from '@mui/material';
+import { Alert, Box, Button, Table, TableBody, TableCell, TableHead, TableRow, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { roleMay } from '../auth/role-access.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { RowActions } from '../components/row-actions.tsx';
 import { ExportMenu } from '../components/export-menu.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
@@ -106,24 +93,12 @@ export default function DevicesPage() {
                 <TableCell>{device.enabled ? t('common.yes') : t('common.no')}</TableCell>
                 <TableCell>{device.location ?? '—'}</TableCell>
                 {mayConfigure && (
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip title={t('common.edit')}>
-                      <IconButton
-                        aria-label={t('devices.edit', { name: device.name })}
-                        onClick={() => setEditing(device)}
-                      >
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title={t('common.delete')}>
-                      <IconButton
-                        aria-label={t('devices.delete', { name: device.name })}
-                        onClick={() => setDeleting(device)}
-                      >
-                        <DeleteIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                  </TableCell>
+                  <RowActions
+                    editLabel={t('devices.edit', { name: device.name })}
+                    deleteLabel={t('devices.delete', { name: device.name })}
+                    onEdit={() => setEditing(device)}
+                    onDelete={() => setDeleting(device)}
+                  />
                 )}
               </TableRow>
             ))}

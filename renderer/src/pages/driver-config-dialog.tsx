@@ -1,25 +1,13 @@
 // Create or change a driver configuration: the timing, retry, logging and TLS settings that the
 // devices of one protocol share (a device names one with config.driverConfig).
-import {
-  Alert,
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  FormControlLabel,
-  MenuItem,
-  Stack,
-  Switch,
-  TextField,
-} from '@mui/material';
+import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
-import { Controller, useForm, type Path } from 'react-hook-form';
+import { useForm, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { PROTOCOL_KINDS } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { apiFailure } from '../api/api-error-text.ts';
+import { FormSelect, FormSwitch, plainOptions } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
 
@@ -123,19 +111,7 @@ export function DriverConfigDialog({
     }
   });
   const select = (name: Path<DriverConfigValues>, label: string, options: readonly string[]) => (
-    <Controller
-      name={name}
-      control={control}
-      render={({ field }) => (
-        <TextField select label={label} {...field} value={field.value as string} fullWidth>
-          {options.map((option) => (
-            <MenuItem key={option} value={option}>
-              {option}
-            </MenuItem>
-          ))}
-        </TextField>
-      )}
-    />
+    <FormSelect name={name} control={control} label={label} options={plainOptions(options)} />
   );
   return (
     <Dialog open onClose={() => onClose(false)} maxWidth="md" fullWidth aria-labelledby="driver-config-title">
@@ -181,19 +157,7 @@ export function DriverConfigDialog({
             </Stack>
             <Stack direction="row" sx={{ flexWrap: 'wrap' }}>
               {SWITCHES.map((name) => (
-                <Controller
-                  key={name}
-                  name={name}
-                  control={control}
-                  render={({ field }) => (
-                    <FormControlLabel
-                      control={
-                        <Switch checked={field.value} onChange={(event) => field.onChange(event.target.checked)} />
-                      }
-                      label={t(`drivers.fields.${name}`)}
-                    />
-                  )}
-                />
+                <FormSwitch key={name} name={name} control={control} label={t(`drivers.fields.${name}`)} />
               ))}
             </Stack>
             {enableSsl && (

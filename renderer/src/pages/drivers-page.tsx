@@ -1,26 +1,13 @@
 // Drivers: the installed protocol drivers (version, status, last error) and the driver
 // configurations, which can be created, changed and deleted.
 import AddIcon from '@mui/icons-material/Add';
-import DeleteIcon from '@mui/icons-material/Delete';
-import EditIcon from '@mui/icons-material/Edit';
-import {
-  Box,
-  Button,
-  Chip,
-  IconButton,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Box, Button, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { roleMay } from '../auth/role-access.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { RowActions } from '../components/row-actions.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { EmptyState, FailureState, LoadingState } from '../components/page-states.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
@@ -118,24 +105,12 @@ export default function DriversPage() {
                 <TableCell align="right">{config.maxRetries}</TableCell>
                 <TableCell>{config.enabled ? t('common.yes') : t('common.no')}</TableCell>
                 {mayConfigure && (
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip title={t('common.edit')}>
-                      <IconButton
-                        aria-label={t('drivers.editConfig', { name: config.name })}
-                        onClick={() => setEditing(config)}
-                      >
-                        <EditIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                    <Tooltip title={t('common.delete')}>
-                      <IconButton
-                        aria-label={t('drivers.deleteConfig', { name: config.name })}
-                        onClick={() => setDeleting(config)}
-                      >
-                        <DeleteIcon fontSize="small" />
-                      </IconButton>
-                    </Tooltip>
-                  </TableCell>
+                  <RowActions
+                    editLabel={t('drivers.editConfig', { name: config.name })}
+                    deleteLabel={t('drivers.deleteConfig', { name: config.name })}
+                    onEdit={() => setEditing(config)}
+                    onDelete={() => setDeleting(config)}
+                  />
                 )}
               </TableRow>
             ))}
