@@ -9,7 +9,12 @@ import type { Database } from '../db/database.ts';
 import { requireRecord } from '../db/database-errors.ts';
 import type { Repositories } from '../db/repositories/repositories.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
-import { alertRuleFields, checkThresholds, type AlertRuleFields } from '../records/alert-rule-record.ts';
+import {
+  alertRuleFields,
+  checkThresholds,
+  thresholdOrderProblem,
+  type AlertRuleFields,
+} from '../records/alert-rule-record.ts';
 import { id, limit, oneOf, timestamp, updateInput } from './api-schemas.ts';
 import { procedure, router, signedIn } from './trpc.ts';
 
@@ -98,8 +103,10 @@ const rulesRouter = router({
     .mutation(async ({ ctx, input: { id: ruleId, ...patch } }) => {
       const { repos } = ctx.services;
       const changes = await withTagDevice(repos, patch);
+      const current = requireRecord(await repos.alertRules.get(ruleId), 'alert rule', ruleId);
+      const order = thresholdOrderProblem({ ...current, ...changes });
+      if (order) throw new OperationRefusedError('invalid', `thresholdLow: ${order}.`, { field: 'thresholdLow' });
       if (changes.conditionExpression !== undefined || changes.tagId !== undefined || changes.deviceId !== undefined) {
-        const current = requireRecord(await repos.alertRules.get(ruleId), 'alert rule', ruleId);
         await checkExpression(ctx.services.database.db, { ...current, ...changes });
       }
       const updated = await repos.alertRules.update(ruleId, changes);

@@ -148,6 +148,18 @@ for (const backend of databaseBackends()) {
       const switchOp = await refusalOf(api.alerts.rules.update({ id: rule.id, op: 'NOT_BETWEEN' }));
       expect(switchOp).toMatchObject({ code: 'BAD_REQUEST', field: 'thresholdValue' });
       expect(switchOp.message).toMatch(/BETWEEN and NOT_BETWEEN need both a low and a high threshold/);
+      const band = await api.alerts.rules.create({
+        name: 'Band',
+        tagId: tag.id,
+        conditionExpression: 'value',
+        op: 'BETWEEN',
+        thresholdLow: 5,
+        thresholdHigh: 10,
+        level: 'INFO',
+      });
+      const inverted = await refusalOf(api.alerts.rules.update({ id: band.id, thresholdLow: 20 }));
+      expect(inverted).toMatchObject({ code: 'BAD_REQUEST', field: 'thresholdLow' });
+      expect((await api.alerts.rules.get({ id: band.id })).thresholdLow).toBe(5);
       expect((await api.alerts.history({ ruleId: rule.id })).length).toBe(0);
       expect(await api.alerts.statistics()).toEqual([]);
     });

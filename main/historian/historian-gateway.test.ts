@@ -35,13 +35,17 @@ describe('the gateway historian', () => {
     const tags = await gateway.repos.tags.list();
     const fast = tags.find((tag) => tag.scanRate === 250)!;
     await until(() => gateway!.historian.status().pointsWritten > 20, 20_000);
-    const now = Date.now();
-    const trend = await gateway.historian.trends.query({
-      tagIds: [fast.id],
-      fromMs: now - 60_000,
-      toMs: now + 1000,
-      widthPx: 61,
-    });
+    // The fast tag's samples must span more than one 1 s bucket: query until they do (on a
+    // loaded machine the first 20 points can all fall within one second).
+    let now = Date.now();
+    const query = () =>
+      gateway!.historian.trends.query({ tagIds: [fast.id], fromMs: now - 60_000, toMs: now + 1000, widthPx: 61 });
+    let trend = await query();
+    for (const deadline = Date.now() + 20_000; (trend.series[0]?.t.length ?? 0) < 2 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      now = Date.now();
+      trend = await query();
+    }
     expect(trend.bucketMs).toBe(1000);
     expect(trend.series[0]).toMatchObject({ seriesId: fast.id, tagName: fast.name });
     expect(trend.series[0]!.t.length).toBeGreaterThan(1);

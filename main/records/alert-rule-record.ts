@@ -36,6 +36,19 @@ export type AlertRuleFields = z.output<typeof alertRuleFields>;
 
 const RANGE_OPS = new Set(['BETWEEN', 'NOT_BETWEEN']);
 
+/**
+ * Low above high: a problem the database's CHECK does not see (it only asks for both bounds), so
+ * updates that change one bound check it against the stored other one.
+ */
+export function thresholdOrderProblem(
+  rule: Pick<AlertRuleFields, 'thresholdLow' | 'thresholdHigh'>,
+): string | undefined {
+  const { thresholdLow: low, thresholdHigh: high } = rule;
+  return typeof low === 'number' && typeof high === 'number' && low > high
+    ? 'must not be greater than thresholdHigh'
+    : undefined;
+}
+
 /** The database's alert_rules_threshold_check, said against the fields (for a complete rule). */
 export function checkThresholds(
   rule: Pick<AlertRuleFields, 'op' | 'thresholdValue' | 'thresholdLow' | 'thresholdHigh'>,
@@ -48,13 +61,8 @@ export function checkThresholds(
     if (typeof rule.thresholdHigh !== 'number') {
       ctx.addIssue({ code: 'custom', path: ['thresholdHigh'], message: `is needed for ${rule.op}` });
     }
-    if (
-      typeof rule.thresholdLow === 'number' &&
-      typeof rule.thresholdHigh === 'number' &&
-      rule.thresholdLow > rule.thresholdHigh
-    ) {
-      ctx.addIssue({ code: 'custom', path: ['thresholdLow'], message: 'must not be greater than thresholdHigh' });
-    }
+    const order = thresholdOrderProblem(rule);
+    if (order) ctx.addIssue({ code: 'custom', path: ['thresholdLow'], message: order });
   } else if (typeof rule.thresholdValue !== 'number') {
     ctx.addIssue({ code: 'custom', path: ['thresholdValue'], message: `is needed for ${rule.op}` });
   }
