@@ -245,7 +245,8 @@ export const en = {
     tag: 'Tag',
     noTag: '—',
     condition: 'Condition',
-    conditionHint: 'The expression the alert engine evaluates, e.g. value > threshold',
+    conditionHint:
+      'What the alert engine evaluates: value (this tag) compared by the operator and thresholds below, or a condition such as value > 80 and burner_on == 1',
     operator: 'Operator',
     threshold: 'Threshold',
     low: 'Low',

@@ -238,7 +238,8 @@ export const zhCN: Translations = {
     tag: '标签',
     noTag: '—',
     condition: '条件',
-    conditionHint: '告警引擎计算的表达式，例如 value > threshold',
+    conditionHint:
+      '告警引擎计算的表达式：value（本标签的值）由下面的运算符和阈值判断，或如 value > 80 and burner_on == 1 的条件',
     operator: '运算符',
     threshold: '阈值',
     low: '下限',

@@ -70,7 +70,7 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
       description: rule?.description ?? '',
       deviceId: rule?.deviceId ?? '',
       tagId: rule?.tagId ?? '',
-      conditionExpression: rule?.conditionExpression ?? 'value > threshold',
+      conditionExpression: rule?.conditionExpression ?? 'value',
       op: rule?.op ?? 'GT',
       thresholdValue: text(rule?.thresholdValue),
       thresholdLow: text(rule?.thresholdLow),
