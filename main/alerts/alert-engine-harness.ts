@@ -1,5 +1,6 @@
 // Test harness for the alert engine: a real frame bus over a real RocksDB WAL, a real database
-// (PGlite or PostgreSQL), a clock the test moves, and a recording alert_events sink.
+// (PGlite or PostgreSQL), a clock the test moves, and the alert_events points the historian
+// derives from the engine's EventFrames.
 import { openTestWal, tempDir } from '../../test/frame-fixtures.ts';
 import { Quality, QualityReason, type AlertLifecycle } from '../../proto/generated/frame.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
@@ -8,22 +9,17 @@ import type { AlertRule, NewAlertRule } from '../db/repositories/alert-rules-rep
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
 import { AlertEngine, type AlertEngineOptions } from './alert-engine.ts';
-import type { AlertEventPoint, AlertEventSink } from './alert-event-sink.ts';
+import { alertEventPoint } from '../historian/frame-points.ts';
+import type { AlertEventPoint } from '../historian/historian-points.ts';
 
 export const START = new Date('2026-03-01T08:00:00Z');
-
-export class RecordingSink implements AlertEventSink {
-  readonly points: AlertEventPoint[] = [];
-  writeAlertEvent(point: AlertEventPoint): void {
-    this.points.push(point);
-  }
-}
 
 export interface EngineHarness {
   repos: Repositories;
   bus: FrameBus;
   engine: AlertEngine;
-  sink: RecordingSink;
+  /** alert_events points, as the historian makes them from the alert EventFrames, in order */
+  points: AlertEventPoint[];
   /** alert EventFrames seen on the bus, in order */
   events: AlertLifecycle[];
   deviceId: string;
@@ -57,18 +53,19 @@ export async function engineHarness(
   }
   let now = START.getTime();
   const clock = { now: () => new Date(now) };
-  const sink = new RecordingSink();
+  const points: AlertEventPoint[] = [];
   const events: AlertLifecycle[] = [];
   const listener = bus.subscribe({ name: 'test-events', types: ['event'] }, (frame) => {
-    if (frame.type === 'event' && frame.payload.detail?.$case === 'alert') events.push(frame.payload.detail.value);
+    if (frame.type !== 'event' || frame.payload.detail?.$case !== 'alert') return;
+    events.push(frame.payload.detail.value);
+    points.push(alertEventPoint(frame)!);
   });
-  const build = (): AlertEngine =>
-    new AlertEngine({ db: database.db, bus, clock, sink, tickMs: 3_600_000, ...options });
+  const build = (): AlertEngine => new AlertEngine({ db: database.db, bus, clock, tickMs: 3_600_000, ...options });
   const harness: EngineHarness = {
     repos,
     bus,
     engine: build(),
-    sink,
+    points,
     events,
     deviceId: device.id,
     tagIds,

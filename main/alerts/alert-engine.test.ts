@@ -81,11 +81,11 @@ describe('AlertEngine', () => {
       level: 'CRITICAL',
       triggeredValue: 85.6,
     });
-    expect(h.sink.points.map((p) => [p.status, p.durationSeconds])).toEqual([
+    expect(h.points.map((p) => [p.status, p.durationSeconds])).toEqual([
       ['ACTIVE', 0],
       ['RESOLVED', 90],
     ]);
-    expect(h.sink.points[0]).toMatchObject({
+    expect(h.points[0]).toMatchObject({
       ruleId: rule.id,
       tagId: h.tagIds.T1,
       thresholdValue: 80,

@@ -5,8 +5,8 @@
 //   (condition holds for eval_duration, outside cooldown) → ACTIVE → ACKNOWLEDGED → RESOLVED
 //   ACTIVE/ACKNOWLEDGED → SUPPRESSED (shelved for a while) → back to its real state
 //
-// Every change publishes an alert EventFrame at once (the UI listens), writes an alert_events
-// point through the AlertEventSink (historian) and is written to alert_history in order, off the
+// Every change publishes an alert EventFrame at once (the UI listens; through the WAL it becomes
+// the historian's alert_events point) and is written to alert_history in order, off the
 // evaluation path. After a restart the open alerts, each rule's cooldown and pending conditions
 // are restored from the database, so one episode never fires twice.
 import { randomUUID } from 'node:crypto';
@@ -24,8 +24,6 @@ import type { Subscription } from '../bus/subscription.ts';
 import type { Database } from '../db/database.ts';
 import { AlertEngineRepository, type TagName } from '../db/repositories/alert-engine-repository.ts';
 import type { AlertHistoryPatch, AlertHistoryRow } from '../db/repositories/alert-history-repository.ts';
-import { nowNs } from '../frames/frame-clock.ts';
-import type { AlertEventSink } from './alert-event-sink.ts';
 import { AlertHistoryWriter } from './alert-history-writer.ts';
 import { RuleRuntime, type AlertSource } from './alert-rule-runtime.ts';
 import { activeAlertOf, type ActiveAlert, type OpenAlert, type OpenStatus } from './open-alert.ts';
@@ -42,8 +40,6 @@ export interface AlertEngineOptions {
   db: Database;
   bus: FrameBus;
   clock?: EngineClock;
-  /** alert_events points go here (the historian); none: points are not written */
-  sink?: AlertEventSink;
   /** how often the timer runs (default 250 ms) */
   tickMs?: number;
   /** a watched tag Bad for this long raises a communication alert (default 10 s; null: never) */
@@ -651,7 +647,6 @@ export class AlertEngine {
     durationMs = now - alert.firedAtMs,
   ): void {
     const source = alert.source;
-    const timestampNs = nowNs();
     this.options.bus.publish({
       type: 'event',
       payload: {
@@ -676,18 +671,6 @@ export class AlertEngine {
           },
         },
       },
-    });
-    this.options.sink?.writeAlertEvent({
-      ruleId: source.ruleId ?? '',
-      deviceId: source.deviceId ?? '',
-      tagId: source.tagId ?? '',
-      level: source.level,
-      status,
-      triggeredValue: alert.triggeredValue,
-      thresholdValue: alert.thresholdValue,
-      durationSeconds: Math.max(0, Math.round(durationMs / 1000)),
-      message,
-      timestampNs,
     });
   }
 

@@ -6,7 +6,6 @@
 import type { FrameBus } from '../bus/frame-bus.ts';
 import { encodeFrameView } from '../frames/frame-codec.ts';
 import type { Frame } from '../frames/frame.ts';
-import { EventKind, Severity } from '../../proto/generated/frame.ts';
 import type { DurableConsumer } from '../wal/durable-consumer.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
 import { alertEventPoint, devicePoint } from './frame-points.ts';
@@ -56,16 +55,6 @@ export interface HistorianStatus {
   rejected: number;
   lastRejected: RejectedWrite | null;
 }
-
-/** An alert changing state, as the alert engine reports it (writeAlertEvent). */
-export type AlertEventInput = Omit<AlertEventPoint, 'timeNs'>;
-
-const SEVERITIES: Record<string, Severity> = {
-  INFO: Severity.SEVERITY_INFO,
-  WARNING: Severity.SEVERITY_WARNING,
-  CRITICAL: Severity.SEVERITY_CRITICAL,
-  FATAL: Severity.SEVERITY_FATAL,
-};
 
 export class Historian {
   readonly trends: TrendService;
@@ -144,38 +133,6 @@ export class Historian {
       const ms = Number(point.timeNs / 1_000_000n);
       if (ms > (this.newest.get(point.tagId) ?? -Infinity)) this.newest.set(point.tagId, ms);
     }
-  }
-
-  /**
-   * Records an alert changing state (for the alert engine): published on the bus as an alert
-   * EventFrame, so it is durable in the WAL and reaches alert_events like every other frame.
-   */
-  writeAlertEvent(event: AlertEventInput): Frame {
-    return this.options.bus.publish({
-      type: 'event',
-      payload: {
-        kind: EventKind.EVENT_KIND_ALERT,
-        severity: SEVERITIES[event.level] ?? Severity.SEVERITY_WARNING,
-        message: event.message,
-        detail: {
-          $case: 'alert',
-          value: {
-            alertId: '',
-            ruleId: event.ruleId,
-            deviceId: event.deviceId,
-            tagId: event.tagId,
-            level: event.level,
-            status: event.status,
-            triggeredValue: event.triggeredValue,
-            thresholdValue: event.thresholdValue,
-            message: event.message,
-            user: '',
-            comment: '',
-            durationSeconds: Math.max(0, Math.round(event.durationSeconds)),
-          },
-        },
-      },
-    });
   }
 
   /** Writes system_metrics points straight to the backend (they are not frames). */
