@@ -153,6 +153,9 @@ describe('the historian on InfluxDB 1.x', () => {
     await server!.startServer();
     await sleep(2000);
     clearInterval(ingest);
+    // The backlog counts committed frames: the last tick's frames must be in the WAL before a
+    // zero backlog means everything was forwarded.
+    await h.bus.flush();
     await until(() => h.historian.status().backlog.frames === 0, 60_000);
     const rows = await values(influx.client, 'SELECT count("value"), sum("value") FROM "device_data"');
     expect(rows[0]![1]).toBe(sent);
