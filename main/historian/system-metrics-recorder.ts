@@ -3,9 +3,9 @@
 // throughput and commit latency; each durable consumer's throughput and lag; each device's
 // failed scans. A metric write that fails is dropped (the next one comes in 10 s).
 import os from 'node:os';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FrameBus } from '../bus/frame-bus.ts';
 import type { DriverManager } from '../drivers/driver-manager.ts';
+import { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
 import type { SystemMetricPoint } from './historian-points.ts';
 
@@ -17,7 +17,8 @@ export interface SystemMetricsSources {
 
 export class SystemMetricsRecorder {
   private timer: NodeJS.Timeout | undefined;
-  private readonly loop: IntervalHistogram;
+  // its own window on the event loop: system.metrics reads (and resets) another one
+  private loop: EventLoopMonitor | undefined;
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
   private lastRefused = 0;
@@ -29,13 +30,11 @@ export class SystemMetricsRecorder {
     private readonly sources: SystemMetricsSources,
     private readonly write: (points: SystemMetricPoint[]) => Promise<void>,
     private readonly intervalMs = 10_000,
-  ) {
-    this.loop = monitorEventLoopDelay({ resolution: 10 });
-  }
+  ) {}
 
   start(): void {
     if (this.intervalMs <= 0) return;
-    this.loop.enable();
+    this.loop = new EventLoopMonitor();
     this.timer = setInterval(() => void this.record(), this.intervalMs);
     this.timer.unref();
   }
@@ -70,7 +69,7 @@ export class SystemMetricsRecorder {
       point('gateway', 'main', 'performance', {
         cpu_usage: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
         memory_usage: process.memoryUsage().rss,
-        latency_p99: this.loop.count > 0 ? this.loop.percentile(99) / 1e6 : 0,
+        latency_p99: this.loop?.read().lagP99Ms ?? 0,
       }),
       point('frame_bus', 'primary', 'performance', {
         throughput: bus.framesInPerSecond,
@@ -95,13 +94,12 @@ export class SystemMetricsRecorder {
     ];
     this.lastRefused = bus.refusedFrames;
     this.lastWriteFailures = wal.writeFailures;
-    this.loop.reset();
     return points;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    this.loop.disable();
+    this.loop?.close();
     await this.writing;
   }
 }
