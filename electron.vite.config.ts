@@ -1,5 +1,6 @@
 // One build for the three parts of the app. main holds two entries: the Electron shell and the
-// headless server (`npm run serve`), which share all gateway code.
+// headless server (`npm run serve`), which share all gateway code; a third is the worker thread
+// embedded PGlite runs in (main/db/pglite-worker-client.ts starts out/main/pglite-worker.js).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
@@ -11,6 +12,7 @@ export default defineConfig({
         input: {
           'electron-main': 'main/electron/electron-main.ts',
           serve: 'main/headless/serve.ts',
+          'pglite-worker': 'main/db/pglite-worker.ts',
         },
       },
     },

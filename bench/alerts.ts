@@ -252,8 +252,9 @@ async function measure(backend: string, url: string | undefined): Promise<Backen
 }
 
 async function main(): Promise<void> {
-  // The default gateway's embedded PGlite runs its queries on the main thread; a PostgreSQL
-  // server (DATABASE_URL) does not. Both are measured when PostgreSQL is installed.
+  // The default gateway's embedded PGlite runs its queries in a worker thread (the main thread
+  // only posts them); a PostgreSQL server (DATABASE_URL) is another process. Both are measured
+  // when PostgreSQL is installed.
   const pglite = await measure('PGlite', undefined);
   const server = await startPostgres().catch(() => undefined);
   let postgres: BackendFigures | undefined;

@@ -2,8 +2,8 @@
 // loopback. Targets: p50 ≤ 1 ms, p99 ≤ 5 ms. Two small queries:
 //  * auth.session: WebSocket → session check → access check → procedure → superjson → back, all
 //    of the API's own path (answered from memory);
-//  * devices.get: the same plus zod and a PGlite primary-key lookup (PGlite is WebAssembly in the
-//    same event loop: its own cost shows here).
+//  * devices.get: the same plus zod and a PGlite primary-key lookup (PGlite runs in a worker
+//    thread: the round trip to it shows here, its CPU no longer blocks the event loop).
 // Baseline in the same run: a bare WebSocket echo on loopback (the transport's own floor).
 //
 // Live value stream: a producer publishes DataFrames for STREAM_TAGS tags of one device on the

@@ -1,11 +1,10 @@
 // Runs a suite against both relational backends: embedded PGlite and the shared PostgreSQL
 // server of this test run, each test file getting fresh, migrated databases.
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../main/db/database.ts';
-import { migratePglite } from '../main/db/migrations.ts';
+import { PgliteWorkerClient } from '../main/db/pglite-worker-client.ts';
 
 export interface DatabaseBackend {
   name: 'pglite' | 'postgres';
@@ -15,14 +14,13 @@ export interface DatabaseBackend {
   open(): Promise<DatabaseHandle>;
 }
 
-let pgliteTemplate: Promise<Blob> | undefined;
+let pgliteTemplate: Promise<Uint8Array> | undefined;
 
 /** A migrated PGlite dump: fresh PGlite clusters take ~4 s to initialise, a loaded dump ~1 s. */
-function migratedPgliteTemplate(): Promise<Blob> {
+export function migratedPgliteTemplate(): Promise<Uint8Array> {
   pgliteTemplate ??= (async () => {
-    const client = await PGlite.create();
-    await migratePglite(client);
-    const dump = await client.dumpDataDir('none');
+    const client = await PgliteWorkerClient.open({ migrate: true });
+    const dump = await client.dump();
     await client.close();
     return dump;
   })();

@@ -2,15 +2,19 @@
 // internal error or a crash), and work again once it is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, refusalOf, type ApiHarness } from '../../test/api-harness.ts';
-import { databaseBackends } from '../../test/database-backends.ts';
+import { databaseBackends, migratedPgliteTemplate } from '../../test/database-backends.ts';
 import { startPostgres, type PostgresServer } from '../../test/services/postgres-server.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, pgliteHandle } from '../db/database.ts';
 import { isDatabaseUnavailable } from '../db/database-errors.ts';
+import { PgliteWorkerClient } from '../db/pglite-worker-client.ts';
 
 describe('a database that went away', () => {
   let server: PostgresServer | undefined;
   let h: ApiHarness;
   beforeAll(async () => {
+    // The embedded tests start from a migrated PGlite template: made here, under the hook's
+    // longer timeout, instead of inside the first of them.
+    await migratedPgliteTemplate();
     server = await startPostgres();
     if (!server) return;
     h = await apiHarness(await openDatabase({ url: await server.createDatabase('outage'), poolSize: 2 }));
@@ -40,6 +44,21 @@ describe('a database that went away', () => {
     await embedded.close();
     // The session is still in memory; the lookup hits the closed store.
     expect(await refusalOf(api.devices.list())).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('says the same when the embedded store’s worker thread dies', async () => {
+    const client = await PgliteWorkerClient.open({
+      template: await migratedPgliteTemplate(),
+      migrate: false,
+      onCrash: () => undefined,
+    });
+    const embedded = await apiHarness(pgliteHandle(client, 'embedded PGlite (in memory)'));
+    const { api } = await embedded.signedInAs('MAINTENANCE', 'crash');
+    await api.devices.create({ name: 'PLC', protocol: 'ModbusTcp', endpoint: 'x' });
+    await client.worker.terminate();
+    const down = await refusalOf(api.devices.create({ name: 'PLC-2', protocol: 'ModbusTcp', endpoint: 'y' }));
+    expect(down).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNAVAILABLE' });
+    await embedded.close();
   });
 
   it('tells connection problems from bad queries', () => {

@@ -1,14 +1,13 @@
-// Opens the relational store: embedded PGlite in the data folder by default, or a PostgreSQL
-// server when a connection string is configured. Both speak the same drizzle API and run the
-// same migration folder, so nothing above this file knows which one it has.
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+// Opens the relational store: embedded PGlite in the data folder by default (in a worker thread,
+// see pglite-worker-client.ts), or a PostgreSQL server when a connection string is configured.
+// Both speak the same drizzle API and run the same migration folder, so nothing above this file
+// knows which one it has.
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
-import { migratePglite, migratePostgres } from './migrations.ts';
+import { migratePostgres } from './migrations.ts';
+import { PgliteWorkerClient } from './pglite-worker-client.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
 
@@ -26,7 +25,7 @@ export interface OpenDatabaseOptions {
   /** PGlite data folder; omit for an in-memory database (tests). */
   pgliteDir?: string | undefined;
   /** A PGlite data-folder dump to start from (tests use a migrated template to save seconds). */
-  pgliteTemplate?: Blob | undefined;
+  pgliteTemplate?: Uint8Array | undefined;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
   poolSize?: number;
@@ -47,20 +46,40 @@ async function migrateOrClose(handle: DatabaseHandle, migrate: () => Promise<voi
 }
 
 async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.pgliteDir) await mkdir(options.pgliteDir, { recursive: true });
-  const client = await PGlite.create(options.pgliteDir ?? 'memory://', {
-    ...(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {}),
-  });
-  const handle: DatabaseHandle = {
-    db: drizzlePglite(client) as unknown as Database,
+  const description = options.pgliteDir ? `embedded PGlite in ${options.pgliteDir}` : 'embedded PGlite (in memory)';
+  let client: PgliteWorkerClient;
+  try {
+    client = await PgliteWorkerClient.open({
+      dataDir: options.pgliteDir,
+      template: options.pgliteTemplate,
+      migrate: options.migrate !== false,
+      onCrash: (error) => console.error(`[db] ${error.message}`),
+    });
+  } catch (error) {
+    const migrating = (error as { stage?: unknown }).stage === 'migrate';
+    if (!migrating) throw error;
+    throw new Error(`Migrating ${description} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return pgliteHandle(client, description);
+}
+
+/** A handle over an open PGlite worker client (tests build one to make its worker fail). */
+export function pgliteHandle(client: PgliteWorkerClient, description: string): DatabaseHandle {
+  return {
+    // drizzle's pglite driver calls only query() and transaction(), which the worker client serves.
+    db: drizzlePglite(client as unknown as PGlite) as unknown as Database,
     kind: 'pglite',
-    description: options.pgliteDir ? `embedded PGlite in ${options.pgliteDir}` : 'embedded PGlite (in memory)',
+    description,
     close: () => client.close(),
   };
-  return options.migrate === false ? handle : migrateOrClose(handle, () => migratePglite(client));
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  // Loaded only here: the default (embedded) start does not pay for node-postgres' modules.
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

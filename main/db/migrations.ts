@@ -2,11 +2,9 @@
 // and views) at start. drizzle records applied migrations in drizzle.__drizzle_migrations, so a
 // second start applies nothing twice. On a shared PostgreSQL server an advisory lock keeps two
 // gateways starting at the same moment from racing each other.
+// Each backend's drizzle migrator is loaded when it migrates, so the PGlite worker does not
+// load node-postgres.
 import type { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePgFolder } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePgliteFolder } from 'drizzle-orm/pglite/migrator';
 import type pg from 'pg';
 import { appPath } from '../config/app-root.ts';
 
@@ -18,10 +16,18 @@ export function migrationsFolder(): string {
 }
 
 export async function migratePglite(client: PGlite): Promise<void> {
+  const [{ drizzle: drizzlePglite }, { migrate: migratePgliteFolder }] = await Promise.all([
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   await migratePgliteFolder(drizzlePglite(client), { migrationsFolder: migrationsFolder() });
 }
 
 export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const [{ drizzle: drizzlePg }, { migrate: migratePgFolder }] = await Promise.all([
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
