@@ -37,7 +37,7 @@ export async function deviceStatuses(
     .filter((row) => !only || only.has(row.id))
     .map((row) => {
       const runtime = runtimes.get(row.id);
-      const { groups, deviceId, name, driverConfig, state, demoted, failures } = runtime ?? {};
+      const { groups, deviceId, name, driverConfig, state, demoted, failures, counters } = runtime ?? {};
       return {
         deviceId: row.id,
         name: row.name,
@@ -47,7 +47,9 @@ export async function deviceStatuses(
         reason: runtime?.reason ?? (drivers.isPaused(row.id) ? 'polling stopped by a user' : ''),
         lastSeen: runtime?.lastSeen ?? row.lastSeen,
         polling: runtime?.state ?? (drivers.isPaused(row.id) ? 'stopped by user' : 'not polled'),
-        runtime: runtime ? ({ groups, deviceId, name, driverConfig, state, demoted, failures } as DeviceRuntime) : null,
+        runtime: runtime
+          ? ({ groups, deviceId, name, driverConfig, state, demoted, failures, counters } as DeviceRuntime)
+          : null,
       };
     });
 }

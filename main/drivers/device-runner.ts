@@ -52,6 +52,8 @@ export interface DeviceRuntime {
   /** unanswered scans in a row */
   failures: number;
   groups: Array<{ id: string; intervalMs: number; tags: number }>;
+  /** the driver's own counters (driver.counters()); empty when it keeps none */
+  counters: Record<string, number>;
 }
 
 /** Readable tags grouped by scan rate: their scan_rate, or the configuration's scan_interval. */
@@ -145,6 +147,7 @@ export class DeviceRunner {
       demoted: this.demotion > 0,
       failures: this.failures,
       groups: this.groups.map((group) => ({ id: group.id, intervalMs: group.intervalMs, tags: group.tags.length })),
+      counters: this.deps.driver.counters?.() ?? {},
     };
   }
 

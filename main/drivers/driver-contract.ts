@@ -127,6 +127,8 @@ export interface Driver {
   write(tag: DriverTag, raw: DriverValue): Promise<WriteOutcome>;
   /** Releases the connection; the driver may be initialised again afterwards. */
   shutdown(): Promise<void>;
+  /** What the driver counted since it was created (e.g. MQTT messages, malformed, reconnects), for the status views. */
+  counters?(): Record<string, number>;
 }
 
 /** A built-in or plugin driver as recorded in driver_registry. */

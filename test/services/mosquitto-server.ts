@@ -1,14 +1,15 @@
 // A throwaway Mosquitto broker (Debian's mosquitto) on a free 127.0.0.1 port: anonymous access
-// by default, or one username/password; stop and start again on the same port (northbound
-// buffering tests), removed on stop.
+// by default, or one username/password; plain TCP, or TLS with a certificate the caller made;
+// stop and start again on the same port (northbound buffering tests), removed on stop.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './free-port.ts';
 import { requireExecutable } from './service-requirement.ts';
 
 export interface MosquittoServer {
+  /** mqtt://127.0.0.1:port, or mqtts:// with tls */
   url: string;
   port: number;
   /** stops the broker but keeps its port (outage tests); startServer() brings it back */
@@ -19,7 +20,11 @@ export interface MosquittoServer {
 
 /** Undefined (suite skips) when mosquitto is not installed and services are optional. */
 export async function startMosquitto(
-  options: { user?: { userName: string; password: string } } = {},
+  options: {
+    user?: { userName: string; password: string };
+    /** a TLS listener with this server certificate and key (PEM files) */
+    tls?: { certFile: string; keyFile: string };
+  } = {},
 ): Promise<MosquittoServer | undefined> {
   const binary = requireExecutable('mosquitto', 'Debian package mosquitto', ['/usr/sbin']);
   if (!binary) return undefined;
@@ -32,6 +37,7 @@ export async function startMosquitto(
     'log_type error',
     'message_size_limit 0',
   ];
+  if (options.tls) lines.push(`certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
   if (options.user) {
     const passwordFile = path.join(base, 'passwords');
     await writeFile(passwordFile, '');
@@ -39,6 +45,9 @@ export async function startMosquitto(
     if (!tool) return undefined;
     const made = spawnSync(tool, ['-b', passwordFile, options.user.userName, options.user.password]);
     if (made.status !== 0) throw new Error(`mosquitto_passwd failed: ${made.stderr.toString()}`);
+    // Readable by all: Mosquitto started as root drops to its own user before it reads it.
+    await chmod(base, 0o755);
+    await chmod(passwordFile, 0o644);
     lines.push('allow_anonymous false', `password_file ${passwordFile}`);
   } else {
     lines.push('allow_anonymous true');
@@ -71,7 +80,7 @@ export async function startMosquitto(
 
   await launch();
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
     stopServer: halt,
     startServer: launch,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
-import type { OpcUaTestServerSpec } from './opcua-test-server.ts';
+import type { OpcUaTestServerCertificate, OpcUaTestServerSpec } from './opcua-test-server.ts';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'opcua-test-server.ts');
 /** The server's own key and certificate, made once and reused: generating them takes seconds. */
@@ -37,6 +37,8 @@ export interface OpcUaTestServerOptions {
   benchChangeMs?: number;
   /** how long starting may take (default 60 s; the benchmark's 10,000 variables take longer) */
   startTimeoutMs?: number;
+  /** the server certificate's names (default: localhost, 127.0.0.1 and the server's applicationUri) */
+  certificate?: Partial<OpcUaTestServerCertificate>;
 }
 
 export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Promise<OpcUaTestServer> {
@@ -49,6 +51,7 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
     benchVariables: options.benchVariables ?? 0,
     benchChangeMs: options.benchChangeMs ?? 100,
     user: OPCUA_TEST_USER,
+    issueCertificate: { dns: ['localhost'], ip: ['127.0.0.1'], ...options.certificate },
   };
   let child: ChildProcess | undefined;
   let namespaceIndex = 1;
@@ -97,6 +100,7 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
 
   if (existsSync(OWN_PKI_CACHE)) await cp(OWN_PKI_CACHE, path.join(spec.pkiDir, 'own'), { recursive: true });
   await launch();
+  spec.issueCertificate = undefined; // a restarted server keeps its certificate (and its trust)
   if (!existsSync(OWN_PKI_CACHE)) {
     const staging = `${OWN_PKI_CACHE}.${process.pid}`;
     await cp(path.join(spec.pkiDir, 'own'), staging, { recursive: true });

@@ -3,7 +3,10 @@
 // security None and Basic256Sha256 (Sign, SignAndEncrypt), anonymous and one username user, a
 // "Plant" folder of a few hundred variables, a "Big" folder of more than a thousand children
 // (browse continuation points) and, for the benchmark, N variables that change every changeMs.
+// Its certificate names localhost and 127.0.0.1 and its applicationUri, or, to test the
+// classic failures, another host, another applicationUri or a validity that has ended.
 // Started by opcua-server.ts with its settings as JSON in argv[2]; prints READY once listening.
+import path from 'node:path';
 import {
   DataType,
   DataValue,
@@ -25,7 +28,20 @@ export interface OpcUaTestServerSpec {
   benchVariables: number;
   benchChangeMs: number;
   user: { userName: string; password: string };
+  /** (re)issue the server's certificate with these names before starting (the first start only) */
+  issueCertificate: OpcUaTestServerCertificate | undefined;
 }
+
+export interface OpcUaTestServerCertificate {
+  dns: string[];
+  ip: string[];
+  /** the URI in the certificate (the server's own applicationUri when omitted) */
+  applicationUri?: string;
+  /** a certificate whose validity ended yesterday */
+  expired?: boolean;
+}
+
+export const OPCUA_TEST_SERVER_URI = 'urn:gateway-test:opcua-server';
 
 const spec = JSON.parse(process.argv[2] as string) as OpcUaTestServerSpec;
 
@@ -144,6 +160,20 @@ const certificateManager = new OPCUACertificateManager({
   rootFolder: spec.pkiDir,
   automaticallyAcceptUnknownCertificate: true,
 });
+if (spec.issueCertificate) {
+  const { dns, ip, applicationUri, expired } = spec.issueCertificate;
+  await certificateManager.initialize();
+  const day = 24 * 3600 * 1000;
+  await certificateManager.createSelfSignedCertificate({
+    outputFile: path.join(spec.pkiDir, 'own', 'certs', 'certificate.pem'),
+    subject: '/CN=Gateway test OPC UA server/O=Gateway Workstation tests',
+    applicationUri: applicationUri ?? OPCUA_TEST_SERVER_URI,
+    dns,
+    ip,
+    startDate: new Date(Date.now() - (expired ? 10 * day : day)),
+    validity: expired ? 9 : 365,
+  });
+}
 
 const server = new OPCUAServer({
   port: spec.port,
@@ -174,6 +204,7 @@ const server = new OPCUAServer({
     },
   },
   buildInfo: { productName: 'Gateway test OPC UA server', buildNumber: '1' },
+  serverInfo: { applicationUri: OPCUA_TEST_SERVER_URI },
 });
 
 await server.initialize();

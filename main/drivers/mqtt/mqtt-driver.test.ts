@@ -12,6 +12,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import type { Device } from '../../db/repositories/devices-repository.ts';
 import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
 import type { Tag } from '../../db/repositories/tags-repository.ts';
+import { deviceStatuses } from '../../api/drivers-router.ts';
 import { mqttDriverFactory } from './mqtt-driver-factory.ts';
 
 function valueOf(frame: DataFrame | undefined): unknown {
@@ -132,6 +133,18 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
     await sink.until(() => valueOf(sink.latest(tags.temperature!.id)) === 22, 'a good value again');
     expect(sink.latest(tags.temperature!.id)?.quality).toBe(Quality.QUALITY_GOOD);
     expect(drivers.manager.devices().find((d) => d.deviceId === device.id)?.state).toBe('polling');
+    // The counters as the API's status view shows them: 4 good messages before, then malformed
+    // JSON, text on a number tag, the 10 MB payload, and a payload that fills the temperature but
+    // not the pressure (mapped and malformed). The unsubscribed topic never reaches the driver.
+    const [view] = await deviceStatuses(repos, drivers.manager, new Set([device.id]));
+    expect(view?.runtime?.counters).toEqual({
+      messages: 8,
+      mapped: 5,
+      malformed: 3,
+      oversized: 1,
+      unmapped: 0,
+      reconnects: 0,
+    });
   }, 20_000);
 
   it('publishes a write to the tag topic', async () => {
@@ -176,5 +189,7 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
     await expect.poll(() => publisher.connected, { timeout: 10_000 }).toBe(true);
     await publisher.publishAsync('plant/line1/speed', '99', { qos: 1 });
     await sink.until(() => valueOf(sink.latest(tags.speed!.id)) === 99, 'values after the restart');
+    const [view] = await deviceStatuses(repos, drivers.manager, new Set([device.id]));
+    expect(view?.runtime?.counters.reconnects).toBe(1);
   }, 30_000);
 });

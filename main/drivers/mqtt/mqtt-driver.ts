@@ -39,14 +39,20 @@ export function mqttCapabilities(): DriverCapabilities {
   };
 }
 
-export interface MqttDriverStats {
+/** What the driver counted since it was created (shown in drivers.deviceStatus → runtime.counters). */
+export interface MqttDriverCounters {
+  [name: string]: number;
   messages: number;
-  /** payloads no tag could take its value from (not JSON, wrong type, path missing) */
+  /** messages that gave at least one tag its value */
+  mapped: number;
+  /** payloads a tag could not take its value from (not JSON, wrong type, path missing) */
   malformed: number;
   /** payloads above maxPayloadBytes: dropped unread */
   oversized: number;
   /** messages on a topic no tag maps */
   unmapped: number;
+  /** connections made again after a lost one */
+  reconnects: number;
 }
 
 const TOPIC_CACHE_LIMIT = 10_000;
@@ -60,7 +66,15 @@ export class MqttDriver implements Driver {
   private invalid: TagReading[] = [];
   private readonly byTopic = new Map<string, MappedTag[]>();
   private client: MqttClient | undefined;
-  private readonly counters: MqttDriverStats = { messages: 0, malformed: 0, oversized: 0, unmapped: 0 };
+  private connections = 0;
+  private readonly counted: MqttDriverCounters = {
+    messages: 0,
+    mapped: 0,
+    malformed: 0,
+    oversized: 0,
+    unmapped: 0,
+    reconnects: 0,
+  };
 
   capabilities(): DriverCapabilities {
     return mqttCapabilities();
@@ -96,8 +110,8 @@ export class MqttDriver implements Driver {
     return Promise.resolve();
   }
 
-  stats(): MqttDriverStats {
-    return { ...this.counters };
+  counters(): MqttDriverCounters {
+    return { ...this.counted };
   }
 
   async connect(): Promise<void> {
@@ -111,6 +125,7 @@ export class MqttDriver implements Driver {
       throw classifyMqttError(error, settings.url);
     }
     this.client = client;
+    if (this.connections++ > 0) this.counted.reconnects++;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.once('close', () => {
       if (this.client !== client) return;
@@ -157,15 +172,15 @@ export class MqttDriver implements Driver {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    this.counters.messages++;
+    this.counted.messages++;
     const tags = this.tagsFor(topic);
     if (tags.length === 0) {
-      this.counters.unmapped++;
+      this.counted.unmapped++;
       return;
     }
     const limit = (this.settings as MqttConnectionSettings).options.maxPayloadBytes;
     if (payload.length > limit) {
-      this.counters.oversized++;
+      this.counted.oversized++;
       this.readings?.add(
         tags.map(({ tag }) => ({
           tagId: tag.id,
@@ -173,13 +188,14 @@ export class MqttDriver implements Driver {
           quality: Quality.QUALITY_BAD,
           reason: QualityReason.QUALITY_REASON_MALFORMED_RESPONSE,
           errorCode: 0,
-          message: `tag '${tag.name}': a payload of ${payload.length} bytes on '${topic}' exceeds config.mqtt.maxPayloadBytes (${limit}); dropped (${this.counters.oversized} so far)`,
+          message: `tag '${tag.name}': a payload of ${payload.length} bytes on '${topic}' exceeds config.mqtt.maxPayloadBytes (${limit}); dropped (${this.counted.oversized} so far)`,
         })),
       );
       return;
     }
     const readings = readingsOf(topic, payload, tags);
-    if (readings.some((reading) => !reading.ok)) this.counters.malformed++;
+    if (readings.some((reading) => !reading.ok)) this.counted.malformed++;
+    if (readings.some((reading) => reading.ok)) this.counted.mapped++;
     this.readings?.add(readings);
   }
 

@@ -36,6 +36,8 @@ const schema = z
     /** publishing intervals without data before the server sends a keep-alive */
     keepAliveCount: z.number().int().min(1).max(1000).default(10),
     sessionTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
+    /** connect although the server certificate does not name the endpoint's host (e.g. a PLC reached by IP) */
+    acceptHostNameMismatch: z.boolean().default(false),
   })
   .superRefine((value, ctx) => {
     if (value.password !== undefined && value.userName === undefined) {

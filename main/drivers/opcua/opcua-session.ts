@@ -4,6 +4,7 @@
 // so a lost connection is reported once and comes back with every subscription re-created.
 import os from 'node:os';
 import type { ClientSession, OPCUAClient, UserIdentityInfo } from 'node-opcua-client';
+import { serverCertificateProblem } from './opcua-certificate-checks.ts';
 import { classifyOpcUaError } from './opcua-errors.ts';
 import type { OpcUaDeviceSettings } from './opcua-device-settings.ts';
 import { loadOpcUaClient } from './opcua-module.ts';
@@ -70,6 +71,19 @@ export async function openOpcUaConnection(
   };
   try {
     await withTimeout(client.connect(endpointUrl), timeoutMs, `connecting to ${endpointUrl}`);
+    // node-opcua has checked the certificate's trust and validity; its names are ours to check,
+    // before a session sends the user's credentials.
+    const certificate = [client.serverCertificate].flat()[0];
+    if (options.securityMode !== 'None' && certificate && certificate.length > 0) {
+      const endpoints = await withTimeout(client.getEndpoints(), timeoutMs, 'reading the endpoints');
+      const problem = serverCertificateProblem({
+        endpointUrl,
+        certificate,
+        applicationUri: endpoints[0]?.server?.applicationUri ?? undefined,
+        acceptHostNameMismatch: options.acceptHostNameMismatch,
+      });
+      if (problem) throw problem;
+    }
     const identity: UserIdentityInfo =
       options.userName !== undefined
         ? ({
