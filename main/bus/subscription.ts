@@ -179,16 +179,22 @@ export class LiveSubscription extends BaseSubscription {
 
   private async pump(): Promise<void> {
     let sinceYield = 0;
+    // counted into the bus's rate meter once per run of frames, not per frame (it reads the clock)
+    let uncounted = 0;
     while (this.active && this.queue.length > 0) {
       const frame = this.queue.shift()!;
       try {
         const result = this.handler(frame);
-        if (isPromise(result)) await result;
+        if (isPromise(result)) {
+          if (uncounted > 0) this.host.delivered(uncounted);
+          uncounted = 0;
+          await result;
+        }
       } catch (error) {
         this.handlerFailed(error);
       }
       this.delivered++;
-      this.host.delivered(1);
+      uncounted++;
       if ((this.full || this.shedding) && this.queue.length <= this.limit / 2) {
         this.shedding = false;
         if (this.full) {
@@ -199,9 +205,12 @@ export class LiveSubscription extends BaseSubscription {
       // A long burst for a synchronous handler: let I/O (the WAL's writes) in between.
       if (++sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
+        this.host.delivered(uncounted);
+        uncounted = 0;
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    if (uncounted > 0) this.host.delivered(uncounted);
     this.pumping = false;
   }
 }

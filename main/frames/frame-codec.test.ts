@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameEnvelope, FrameType, Quality } from '../../proto/generated/frame.ts';
 import { CorruptFrameError, decodeFrame, encodeFrame } from './frame-codec.ts';
 import { decodeEnvelope, encodeEnvelope } from './frame-envelope.ts';
-import { frameKey, parseFrameKey } from './frame-key.ts';
+import { frameKey, frameKeyBytes, parseFrameKey } from './frame-key.ts';
 import type { Frame } from './frame.ts';
 import { systemEventBody } from './system-event.ts';
 
@@ -118,6 +118,9 @@ describe('frame keys', () => {
     expect(frameKey(9) < frameKey(10)).toBe(true);
     expect(parseFrameKey(frameKey(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseFrameKey(Buffer.from(frameKey(42)))).toBe(42);
+    for (const seq of [0, 1, 9, 10, 1234, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER]) {
+      expect(frameKeyBytes(seq).toString('latin1')).toBe(frameKey(seq));
+    }
     for (const bad of [
       'frame:12',
       'frame:0000000000000000000x',

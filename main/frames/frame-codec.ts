@@ -5,6 +5,7 @@ import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import { CommandAckFrame, CommandFrame, DataFrame, EventFrame, HeartbeatFrame } from '../../proto/generated/frame.ts';
 import { CorruptFrameError } from './corrupt-frame-error.ts';
 import { frameChecksum } from './frame-checksum.ts';
+import { decodeDataFramePayload, decodeUtf8 } from './data-frame-decoder.ts';
 import { decodeEnvelope, encodeEnvelopeView } from './frame-envelope.ts';
 import { type Frame, type FrameBody, type FrameTypeName, frameTypeName, wireFrameType } from './frame.ts';
 
@@ -67,14 +68,6 @@ export function encodeFrame(frame: Frame): Buffer {
   return Buffer.from(encodeFrameView(frame));
 }
 
-// Strings through Node's own UTF-8 decoder: half the time of TextDecoder for the short ids in a
-// frame (invalid sequences become U+FFFD either way). Falls back where Buffer lacks it.
-const utf8Slice = (Buffer.prototype as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
-const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
-const decodeUtf8 = utf8Slice
-  ? (bytes: Uint8Array): string => utf8Slice.call(bytes, 0, bytes.length)
-  : (bytes: Uint8Array): string => textDecoder.decode(bytes);
-
 /**
  * Decodes and verifies one stored frame; throws CorruptFrameError naming what is wrong. With
  * `wanted`, a frame of another type is returned as undefined without verifying or decoding its
@@ -93,10 +86,18 @@ export function decodeFrame(bytes: Uint8Array, wanted?: ReadonlySet<FrameTypeNam
     );
   }
   if (type === undefined) throw new CorruptFrameError(`unknown frame type ${envelope.frameType}`);
-  let payload: FrameBody['payload'];
+  let payload: FrameBody['payload'] | undefined;
+  if (type === 'data') {
+    try {
+      payload = decodeDataFramePayload(envelope.data);
+    } catch {
+      // damaged or unusual: the generated decoder below has the last word
+    }
+  }
   try {
-    const reader = new BinaryReader(envelope.data, decodeUtf8);
-    payload = (payloadCodecs[type] as PayloadCodec<FrameBody['payload']>).decode(reader);
+    payload ??= (payloadCodecs[type] as PayloadCodec<FrameBody['payload']>).decode(
+      new BinaryReader(envelope.data, (bytes) => decodeUtf8(bytes)),
+    );
   } catch (error) {
     throw new CorruptFrameError(`the ${type} payload is not valid protobuf (${(error as Error).message})`);
   }

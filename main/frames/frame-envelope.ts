@@ -89,10 +89,10 @@ export function encodeEnvelope(fields: EnvelopeFields): Buffer {
 }
 
 /** Where a varint ended and its value, as two 32-bit halves (one object, reused: no allocation). */
-const varint = { pos: 0, lo: 0, hi: 0 };
+export const varint = { pos: 0, lo: 0, hi: 0 };
 
 /** Reads the varint at `pos` into `varint`; throws CorruptFrameError past `end` or beyond 10 bytes. */
-function readVarint(bytes: Uint8Array, pos: number, end: number): void {
+export function readVarint(bytes: Uint8Array, pos: number, end: number): void {
   let lo = 0;
   let hi = 0;
   for (let shift = 0; shift < 70; shift += 7) {

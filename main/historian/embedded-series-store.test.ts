@@ -65,6 +65,29 @@ function expected(all: SeriesSample[], bucketMs: number) {
 }
 
 describe('the embedded series store', () => {
+  it('keys raw samples by series and time across the whole nanosecond range', async () => {
+    const s = await open();
+    const times = [0n, 1n, 0xfn, 0x10n, 0xffff_ffffn, 0x1_0000_0000n, ns(T0) + 7n, 2n ** 63n, 2n ** 64n - 1n];
+    const one = (seriesId: string, timeNs: bigint, value: number): SeriesSample => ({
+      seriesId,
+      timeNs,
+      value,
+      rawValue: value,
+      quality: 0,
+      errorCode: 0,
+    });
+    // two series whose ids share a beginning: neither range may see the other's samples
+    await s.write(times.map((t, i) => one('tag-x', t, i)));
+    await s.write(times.map((t, i) => one('tag-x1', t, 100 + i)));
+    const read = async (seriesId: string) => {
+      const got: SeriesSample[] = [];
+      for await (const chunk of s.readRaw(seriesId, 0n, 2n ** 64n - 1n)) got.push(...chunk);
+      return got;
+    };
+    expect((await read('tag-x')).map((x) => [x.timeNs, x.value])).toEqual(times.slice(0, -1).map((t, i) => [t, i]));
+    expect((await read('tag-x1')).map((x) => x.value)).toEqual(times.slice(0, -1).map((_, i) => 100 + i));
+  });
+
   it('keeps nanosecond samples and answers buckets from raw samples and from each aggregate level', async () => {
     const s = await open();
     const wave = (i: number) => Math.round(Math.sin(i / 50) * 1000) / 10;

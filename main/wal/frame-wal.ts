@@ -4,7 +4,7 @@
 // written. Durable consumers (historian, relational writer) read from here after their own
 // checkpoint. Sequence numbers continue across restarts and are never reused.
 import { encodeFrameView } from '../frames/frame-codec.ts';
-import { frameKey, parseFrameKey } from '../frames/frame-key.ts';
+import { frameKeyBytes, parseFrameKey } from '../frames/frame-key.ts';
 import type { Frame, FrameTypeName } from '../frames/frame.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LatencyWindow } from '../metrics/latency-window.ts';
@@ -185,7 +185,7 @@ export class FrameWal {
     }
     const batch = (this.open ??= { frames: [], firstAppendAt: performance.now(), encoded: 0 });
     if (batch.encoded === batch.frames.length && !this.recovering && !this.storage.needsReopen) {
-      (batch.storage ??= this.storage.batch()).put(frameKey(frame.sequenceId), bytes);
+      (batch.storage ??= this.storage.batch()).put(frameKeyBytes(frame.sequenceId), bytes);
       batch.encoded++;
     }
     batch.frames.push(frame);
@@ -400,7 +400,7 @@ export class FrameWal {
     const { frames } = batch;
     for (let i = batch.encoded; i < frames.length; i++) {
       const frame = frames[i]!;
-      storageBatch.put(frameKey(frame.sequenceId), encodeFrameView(frame));
+      storageBatch.put(frameKeyBytes(frame.sequenceId), encodeFrameView(frame));
     }
     batch.encoded = frames.length;
     return storageBatch;

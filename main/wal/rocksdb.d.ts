@@ -60,7 +60,7 @@ declare module 'rocksdb' {
 declare module 'rocksdb/binding.js' {
   const binding: {
     /** Copies key and value into the native batch at once. */
-    batch_put(context: unknown, key: string, value: Buffer | string): void;
+    batch_put(context: unknown, key: Buffer | string, value: Buffer | string): void;
     /** Reads up to 1000 entries; the array holds them last-first: [..., value1, key1, value0, key0]. */
     iterator_next(
       context: unknown,

@@ -10,8 +10,8 @@ export interface KeyRange {
 }
 
 export interface WalStorageBatch {
-  /** Copies key and value into the batch at once: the caller may reuse `value` afterwards. */
-  put(key: string, value: Uint8Array | string): void;
+  /** Copies key and value into the batch at once: the caller may reuse both afterwards. */
+  put(key: string | Uint8Array, value: Uint8Array | string): void;
   /** Writes the batch atomically; with `sync`, returns only once it is on stable storage. */
   write(sync: boolean): Promise<void>;
 }
