@@ -168,13 +168,14 @@ describe('alerts API', () => {
     const row = await h.services.repos.alertHistory.get(t1!.id);
     expect(row).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'olga' });
     expect(row?.details?.acknowledgeComment).toBe('pump checked');
-    const audit = await queryRows<{ action: string; username: string | null; success: boolean }>(
+    const audit = await queryRows<{ action: string; username: string | null; success: boolean; comment: string }>(
       h.services.database.db,
-      sql`SELECT action, details->>'username' AS username, success FROM audit_logs
+      sql`SELECT action, details->>'username' AS username, success, details->>'comment' AS comment FROM audit_logs
           WHERE action LIKE 'alerts.%' ORDER BY created_at, id`,
     );
     const actions = audit.map((a) => `${a.action}:${a.success}`);
     expect(actions.filter((a) => a.startsWith('alerts.acknowledge'))).toHaveLength(4);
+    expect(audit.filter((a) => a.action === 'alerts.acknowledge').map((a) => a.comment)).toContain('shift handover');
     expect(actions).toContain('alerts.shelve:true');
     expect(actions).toContain('alerts.shelve:false');
     expect(actions).toContain('alerts.unshelve:true');

@@ -171,6 +171,8 @@ export const alertsRouter = router({
       ctx.audit.details = {
         acknowledged: results.filter((r) => r.ok).map((r) => r.id),
         refused: results.filter((r) => !r.ok).map((r) => r.id),
+        // whole: the input's summary shortens long texts, and this one is the point of the row
+        comment: input.comment || null,
       };
       if (input.ids.length === 1 && !results[0]?.ok)
         throw new OperationRefusedError('conflict', results[0]?.error ?? '');

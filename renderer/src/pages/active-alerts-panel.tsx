@@ -180,7 +180,7 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
                   <TableCell>
                     <AlertLevelChip level={row.level} />
                   </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  <TableCell>
                     <AlertStatusChip status={row.status} />
                     {row.shelvedUntil && (
                       <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
