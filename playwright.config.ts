@@ -10,6 +10,8 @@ export default defineConfig({
   testIgnore: 'electron/**',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
+  // Signing in hashes a password (scrypt): seconds on a shared 2-core machine under load.
+  expect: { timeout: 15_000 },
   // Two cores: one browser at a time keeps timings honest.
   workers: 1,
   reporter: [['list']],

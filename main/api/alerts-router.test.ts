@@ -95,6 +95,37 @@ describe('alerts API', () => {
     expect(await maintenance.alerts.rules.list()).toEqual([]);
   });
 
+  it('checks an expression as it is typed with the engine compiler, naming the position; changes nothing', async () => {
+    const check = (conditionExpression: string, target: { tagId?: string; deviceId?: string } = { tagId: tags.T1! }) =>
+      maintenance.alerts.rules.check({ conditionExpression, ...target });
+    expect(await check('value')).toEqual({ ok: true, type: 'number' });
+    expect(await check('value > 80 and T2 < 5')).toEqual({ ok: true, type: 'boolean' });
+    expect(await check('avg(T1, 60) - T2', { deviceId })).toEqual({ ok: true, type: 'number' });
+    expect(await check('value > T3')).toEqual({
+      ok: false,
+      position: 9,
+      problem: "unknown tag 'T3': no tag of that name exists",
+    });
+    expect(await check('avg(value, 60')).toMatchObject({ ok: false, position: 14 });
+    expect(await check('value.constructor')).toMatchObject({ ok: false, position: 1 });
+    expect(await check('')).toEqual({ ok: false, position: 1, problem: 'the expression is empty' });
+    expect(await check('value + 1', {})).toMatchObject({
+      ok: false,
+      position: 1,
+      problem: expect.stringMatching(/^"value" needs a rule that watches a tag/),
+    });
+    // The same answer as the save-time check gives for the same text.
+    const saved = await refusalOf(rule({ conditionExpression: 'value > T3' }));
+    expect(saved.message).toBe("conditionExpression: Position 9: unknown tag 'T3': no tag of that name exists.");
+    // A tag that does not exist is named like at save time; the check needs the rule editor's role.
+    const missingTag = await refusalOf(check('value', { tagId: '00000000-0000-4000-8000-000000000000' }));
+    expect(missingTag).toMatchObject({ code: 'BAD_REQUEST', field: 'tagId' });
+    expect(await refusalOf(viewer.alerts.rules.check({ conditionExpression: 'T1' }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(await maintenance.alerts.rules.list()).toEqual([]);
+  });
+
   it('checks the expression again when a rule is changed', async () => {
     const saved = await rule({ name: 'Spread', conditionExpression: 'T1 - T2', deadband: 0.5 });
     expect(saved.deadband).toBe(0.5);
@@ -137,13 +168,14 @@ describe('alerts API', () => {
     const row = await h.services.repos.alertHistory.get(t1!.id);
     expect(row).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'olga' });
     expect(row?.details?.acknowledgeComment).toBe('pump checked');
-    const audit = await queryRows<{ action: string; username: string | null; success: boolean }>(
+    const audit = await queryRows<{ action: string; username: string | null; success: boolean; comment: string }>(
       h.services.database.db,
-      sql`SELECT action, details->>'username' AS username, success FROM audit_logs
+      sql`SELECT action, details->>'username' AS username, success, details->>'comment' AS comment FROM audit_logs
           WHERE action LIKE 'alerts.%' ORDER BY created_at, id`,
     );
     const actions = audit.map((a) => `${a.action}:${a.success}`);
     expect(actions.filter((a) => a.startsWith('alerts.acknowledge'))).toHaveLength(4);
+    expect(audit.filter((a) => a.action === 'alerts.acknowledge').map((a) => a.comment)).toContain('shift handover');
     expect(actions).toContain('alerts.shelve:true');
     expect(actions).toContain('alerts.shelve:false');
     expect(actions).toContain('alerts.unshelve:true');

@@ -76,7 +76,40 @@ const shelveDurationMs = z
   .min(60_000, 'must be at least one minute')
   .max(7 * 24 * 3_600_000, 'must be at most 7 days');
 
+const checkInput = z.object({
+  conditionExpression: z.string().max(2_000, 'must be at most 2000 characters'),
+  deviceId: id.nullish(),
+  tagId: id.nullish(),
+});
+
 const rulesRouter = router({
+  /**
+   * Checks a condition expression as the rules editor's user types it, with the engine's
+   * compiler against the tags that exist now; changes nothing. The answer says what the
+   * expression is (a number compared by the operator and thresholds, or a condition), or where
+   * and why it is wrong (position counted from 1).
+   */
+  check: procedure('configure-alerts')
+    .input(checkInput)
+    .query(async ({ ctx, input }) => {
+      // The device a saved rule would have: its tag's device (other tags resolve there first).
+      const target = await withTagDevice(ctx.services.repos, {
+        deviceId: input.deviceId ?? null,
+        tagId: input.tagId ?? null,
+      });
+      try {
+        const type = await checkRuleExpression(ctx.services.database.db, {
+          conditionExpression: input.conditionExpression,
+          deviceId: target.deviceId ?? null,
+          tagId: target.tagId,
+        });
+        return { ok: true as const, type };
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error;
+        return { ok: false as const, position: error.position, problem: error.problem };
+      }
+    }),
+
   list: procedure('read')
     .input(z.object({ enabledOnly: z.boolean().optional() }).optional())
     .query(({ ctx, input }) => ctx.services.repos.alertRules.list(input)),
@@ -138,6 +171,8 @@ export const alertsRouter = router({
       ctx.audit.details = {
         acknowledged: results.filter((r) => r.ok).map((r) => r.id),
         refused: results.filter((r) => !r.ok).map((r) => r.id),
+        // whole: the input's summary shortens long texts, and this one is the point of the row
+        comment: input.comment || null,
       };
       if (input.ids.length === 1 && !results[0]?.ok)
         throw new OperationRefusedError('conflict', results[0]?.error ?? '');

@@ -65,6 +65,9 @@ describe('translations', () => {
       ...TAG_ACCESS.map((value) => `access.${value}`),
       ...COMPARE_OPS.map((value) => `operators.${value}`),
       ...PAGES.map((page) => `nav.${page}`),
+      ...['acknowledge', 'shelve'].flatMap((action) => [`alerts.${action}Title`, `alerts.${action}Partly`]),
+      ...['minutes', 'hours', 'days'].flatMap((unit) => [`alerts.duration.${unit}`, `alerts.units.${unit}`]),
+      ...['not-a-number', 'too-short', 'too-long'].map((problem) => `alerts.shelveProblem.${problem}`),
       ...['lock', 'unlock', 'revoke', 'delete'].flatMap((kind) =>
         ['title', 'text', 'action'].map((part) => `users.confirm.${kind}.${part}`),
       ),

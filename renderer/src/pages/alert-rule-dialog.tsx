@@ -1,16 +1,19 @@
 // Create or change an alert rule: what it watches (device, tag), the condition, the threshold(s)
 // its operator needs, its level and timing. Fields are checked as they are typed; the gateway's
-// own checks (thresholds against the operator, the tag's device) land on the fields on save.
+// own checks (thresholds against the operator, the tag's device) land on the fields on save. The
+// condition is compiled by the gateway as it is typed (use-expression-check.ts).
 import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useForm, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { ALERT_LEVELS, COMPARE_OPS, type AlertLevel, type CompareOp } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { apiFailure } from '../api/api-error-text.ts';
 import { FormSelect, FormSwitch } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
+import { useExpressionCheck, type ExpressionCheckState } from './use-expression-check.ts';
 
 type Rule = ApiOutputs['alerts']['rules']['list'][number];
 type Device = ApiOutputs['devices']['list'][number];
@@ -50,6 +53,21 @@ const FIELDS = [
   'cooldownDuration',
 ];
 
+/** The live check's answer in words, shown under the condition. */
+function expressionCheckText(check: ExpressionCheckState, t: TFunction): string {
+  switch (check.state) {
+    case 'idle':
+      return '';
+    case 'checking':
+      return t('rules.checking');
+    case 'unavailable':
+      return t('rules.checkUnavailable', { message: check.message });
+    case 'checked':
+      if (!check.result.ok) return t('rules.checkProblem', check.result);
+      return check.result.type === 'number' ? t('rules.checkNumber') : t('rules.checkCondition');
+  }
+}
+
 const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
 const numberOrNull = (value: string) => (value.trim() === '' ? null : Number(value));
 
@@ -85,6 +103,12 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
   const { errors } = formState;
   const op = watch('op');
   const deviceId = watch('deviceId');
+  const tagId = watch('tagId');
+  const conditionExpression = watch('conditionExpression');
+  const check = useExpressionCheck({ conditionExpression, deviceId: deviceId || null, tagId: tagId || null }, (input) =>
+    api.alerts.rules.check.query(input),
+  );
+  const checkText = expressionCheckText(check, t);
   const range = RANGE_OPS.has(op);
   const numeric = (optional: boolean) => ({
     validate: (value: string) =>
@@ -158,8 +182,14 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
             <TextField
               label={t('rules.condition')}
               required
-              error={!!errors.conditionExpression}
-              helperText={errors.conditionExpression?.message ?? t('rules.conditionHint')}
+              error={!!errors.conditionExpression || (check.state === 'checked' && !check.result.ok)}
+              helperText={
+                <>
+                  <span data-testid="expression-check">{errors.conditionExpression?.message ?? checkText}</span>
+                  <br />
+                  {t('rules.conditionHint')}
+                </>
+              }
               slotProps={{ htmlInput: { style: { fontFamily: 'monospace' } } }}
               {...register('conditionExpression', {
                 validate: (value) => value.trim().length > 0 || t('common.required'),

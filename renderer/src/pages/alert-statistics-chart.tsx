@@ -1,9 +1,10 @@
-// Alerts per hour and level over the last 24 hours (the seed's alert_statistics view).
+// Alerts per hour and level over the last 24 hours (the seed's alert_statistics view): every hour
+// has its slot, so a quiet hour shows as a gap rather than the chart stretching the busy ones.
 import { useTheme } from '@mui/material';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ALERT_LEVELS } from '../../../common/enums.ts';
+import { ALERT_LEVELS, type AlertLevel } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 
 type StatisticsRow = ApiOutputs['alerts']['statistics'][number];
@@ -15,18 +16,10 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
     INFO: theme.palette.info.main,
     WARNING: theme.palette.warning.main,
     CRITICAL: theme.palette.error.main,
-    FATAL: theme.palette.error.dark,
+    // not a second red: stacked on CRITICAL it must stay tellable apart
+    FATAL: theme.palette.secondary.main,
   };
-  const data = useMemo(() => {
-    const hours = new Map<number, Record<string, number>>();
-    for (const row of rows) {
-      const hour = new Date(row.hour).getTime();
-      const entry = hours.get(hour) ?? { hour };
-      entry[row.level] = (entry[row.level] ?? 0) + row.alertCount;
-      hours.set(hour, entry);
-    }
-    return [...hours.values()].sort((a, b) => (a.hour ?? 0) - (b.hour ?? 0));
-  }, [rows]);
+  const data = useMemo(() => hourlySlots(rows, Date.now()), [rows]);
   const hourFormat = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
   return (
     <ResponsiveContainer width="100%" height={220}>
@@ -42,7 +35,7 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
           labelFormatter={(value) => hourFormat.format(Number(value))}
           contentStyle={{ background: theme.palette.background.paper, borderColor: theme.palette.divider }}
         />
-        <Legend />
+        <Legend itemSorter={(item) => ALERT_LEVELS.indexOf(item.dataKey as AlertLevel)} />
         {ALERT_LEVELS.map((level) => (
           <Bar
             key={level}
@@ -56,4 +49,20 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
       </BarChart>
     </ResponsiveContainer>
   );
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The 24 hours up to `now`, oldest first, each with its count per level (0 when none). */
+export function hourlySlots(rows: readonly StatisticsRow[], now: number): Array<Record<string, number>> {
+  const last = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const slots = new Map<number, Record<string, number>>();
+  for (let hour = last - 23 * HOUR_MS; hour <= last; hour += HOUR_MS) {
+    slots.set(hour, { hour, ...Object.fromEntries(ALERT_LEVELS.map((level) => [level, 0])) });
+  }
+  for (const row of rows) {
+    const slot = slots.get(Math.floor(new Date(row.hour).getTime() / HOUR_MS) * HOUR_MS);
+    if (slot) slot[row.level] = (slot[row.level] ?? 0) + row.alertCount;
+  }
+  return [...slots.values()];
 }

@@ -1,10 +1,9 @@
-// Alerts: the active ones (most severe and newest first), the history with filters and the
-// last 24 hours as a chart, and the rules.
+// Alerts: the active ones (active-alerts-panel.tsx), the history with filters and the last 24
+// hours as a chart (both reload as alert events arrive), and the rules.
 import AddIcon from '@mui/icons-material/Add';
 import {
   Box,
   Button,
-  Checkbox,
   MenuItem,
   Paper,
   Stack,
@@ -27,11 +26,13 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { RowActions } from '../components/row-actions.tsx';
 import { DateTimeField } from '../components/date-time-field.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
+import { EmptyState, FailureState, LoadingState } from '../components/page-states.tsx';
 import { AlertLevelChip, AlertStatusChip } from '../components/status-chips.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime, formatNumber } from '../i18n/formatters.ts';
+import { useActiveAlerts } from '../stores/active-alerts-store.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
+import { ActiveAlertsPanel } from './active-alerts-panel.tsx';
 import { AlertRuleDialog } from './alert-rule-dialog.tsx';
 
 const AlertStatisticsChart = lazy(() =>
@@ -41,8 +42,7 @@ const AlertStatisticsChart = lazy(() =>
 type AlertRow = ApiOutputs['alerts']['history'][number];
 type Rule = ApiOutputs['alerts']['rules']['list'][number];
 const TABS = ['active', 'history', 'rules'] as const;
-const SEVERITY: Record<AlertLevel, number> = { FATAL: 0, CRITICAL: 1, WARNING: 2, INFO: 3 };
-const REFRESH_MS = 5_000;
+const HISTORY_SETTLE_MS = 1_000;
 
 export default function AlertsPage() {
   const { t } = useTranslation();
@@ -57,108 +57,19 @@ export default function AlertsPage() {
           <Tab key={name} value={name} label={t(`alerts.tabs.${name}`)} />
         ))}
       </Tabs>
-      {tab === 'active' && <ActiveAlerts deviceNames={deviceNames} />}
+      {tab === 'active' && <ActiveAlertsPanel deviceNames={deviceNames} />}
       {tab === 'history' && <AlertHistory deviceNames={deviceNames} devices={devices.data ?? []} />}
       {tab === 'rules' && <AlertRules deviceNames={deviceNames} devices={devices.data ?? []} />}
     </Box>
   );
 }
 
-function ActiveAlerts({ deviceNames }: { deviceNames: ReadonlyMap<string, string> }) {
-  const { t } = useTranslation();
-  const user = useSignedInUser();
-  const mayRespond = roleMay(user.role, 'respond-to-alerts');
-  const alerts = useApiQuery(
-    () => api.alerts.history.query({ statuses: ['ACTIVE', 'ACKNOWLEDGED'], limit: 5_000 }),
-    [],
-  );
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const { reload } = alerts;
-  useEffect(() => {
-    const timer = setInterval(reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
-  const rows = useMemo(
-    () =>
-      [...(alerts.data ?? [])].sort(
-        (a, b) =>
-          SEVERITY[a.level] - SEVERITY[b.level] || new Date(b.firedAt).getTime() - new Date(a.firedAt).getTime(),
-      ),
-    [alerts.data],
-  );
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
-  return (
-    <>
-      {mayRespond && <NotYetAvailable what={t('alerts.acknowledgeAndShelve')} />}
-      {alerts.failure && <FailureState failure={alerts.failure} onRetry={alerts.reload} />}
-      {alerts.loading && !alerts.data && <LoadingState />}
-      {alerts.data && rows.length === 0 && <EmptyState title={t('alerts.noneActive')} />}
-      {rows.length > 0 && (
-        <>
-          {mayRespond && (
-            <Stack direction="row" spacing={1} sx={{ px: 3, py: 1 }}>
-              <Button variant="contained" disabled>
-                {t('alerts.acknowledgeSelected', { count: selected.size })}
-              </Button>
-              <Button disabled>{t('alerts.shelveSelected', { count: selected.size })}</Button>
-            </Stack>
-          )}
-          <AlertTable
-            rows={rows}
-            deviceNames={deviceNames}
-            selection={
-              mayRespond
-                ? {
-                    selected,
-                    allSelected,
-                    toggle: (id) =>
-                      setSelected((previous) => {
-                        const next = new Set(previous);
-                        if (next.has(id)) next.delete(id);
-                        else next.add(id);
-                        return next;
-                      }),
-                    toggleAll: () => setSelected(allSelected ? new Set() : new Set(rows.map((row) => row.id))),
-                  }
-                : undefined
-            }
-          />
-        </>
-      )}
-    </>
-  );
-}
-
-interface Selection {
-  selected: ReadonlySet<string>;
-  allSelected: boolean;
-  toggle(id: string): void;
-  toggleAll(): void;
-}
-
-function AlertTable({
-  rows,
-  deviceNames,
-  selection,
-}: {
-  rows: readonly AlertRow[];
-  deviceNames: ReadonlyMap<string, string>;
-  selection?: Selection | undefined;
-}) {
+function AlertTable({ rows, deviceNames }: { rows: readonly AlertRow[]; deviceNames: ReadonlyMap<string, string> }) {
   const { t } = useTranslation();
   return (
     <Table size="small" aria-label={t('nav.alerts')}>
       <TableHead>
         <TableRow>
-          {selection && (
-            <TableCell padding="checkbox">
-              <Checkbox
-                checked={selection.allSelected}
-                onChange={selection.toggleAll}
-                slotProps={{ input: { 'aria-label': t('alerts.selectAll') } }}
-              />
-            </TableCell>
-          )}
           <TableCell>{t('alerts.level')}</TableCell>
           <TableCell>{t('alerts.status')}</TableCell>
           <TableCell>{t('alerts.firedAt')}</TableCell>
@@ -171,15 +82,6 @@ function AlertTable({
       <TableBody>
         {rows.map((row) => (
           <TableRow key={row.id} hover data-testid="alert-row">
-            {selection && (
-              <TableCell padding="checkbox">
-                <Checkbox
-                  checked={selection.selected.has(row.id)}
-                  onChange={() => selection.toggle(row.id)}
-                  slotProps={{ input: { 'aria-label': t('alerts.select', { message: row.message }) } }}
-                />
-              </TableCell>
-            )}
             <TableCell>
               <AlertLevelChip level={row.level} />
             </TableCell>
@@ -211,6 +113,7 @@ function AlertHistory({
   const [deviceId, setDeviceId] = useState('');
   const [from, setFrom] = useState<Date | undefined>();
   const [to, setTo] = useState<Date | undefined>();
+  const changes = useSettledAlertChanges();
   const history = useApiQuery(
     () =>
       api.alerts.history.query({
@@ -221,9 +124,9 @@ function AlertHistory({
         ...(to ? { to } : {}),
         limit: 1_000,
       }),
-    [level, status, deviceId, from?.getTime(), to?.getTime()],
+    [level, status, deviceId, from?.getTime(), to?.getTime(), changes],
   );
-  const statistics = useApiQuery(() => api.alerts.statistics.query(), []);
+  const statistics = useApiQuery(() => api.alerts.statistics.query(), [changes]);
   return (
     <>
       <Paper variant="outlined" sx={{ mx: 3, my: 2, p: 2 }}>
@@ -290,6 +193,17 @@ function AlertHistory({
       {!!history.data?.length && <AlertTable rows={history.data} deviceNames={deviceNames} />}
     </>
   );
+}
+
+/** Alert events seen so far, once they have paused for a second: the history reloads on it. */
+function useSettledAlertChanges(): number {
+  const changes = useActiveAlerts((state) => state.changes);
+  const [settled, setSettled] = useState(changes);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(changes), HISTORY_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [changes]);
+  return settled;
 }
 
 function AlertRules({

@@ -1,79 +1,72 @@
-// The top bar's alert bell: how many CRITICAL and FATAL alerts are active, a notice when a new
-// one fires, and (when the user turned it on) a tone. The alert history is polled every few
-// seconds; the count links to the alerts screen.
+// The top bar's alert bell: how many open alerts nobody has acknowledged yet, a notice when a
+// CRITICAL or FATAL alert fires, and (when the user turned it on) a tone. Both come from the
+// shared live list (system.events), not from polling; the bell opens the alerts screen.
+import CloseIcon from '@mui/icons-material/Close';
 import NotificationsActiveIcon from '@mui/icons-material/NotificationsActive';
-import { Alert, Badge, IconButton, Snackbar, Tooltip } from '@mui/material';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Button, IconButton, Snackbar, Tooltip } from '@mui/material';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiOutputs } from '../api/api-client.ts';
+import { useActiveAlerts, watchActiveAlerts } from '../stores/active-alerts-store.ts';
 import { useNavigation } from '../stores/navigation-store.ts';
 import { usePreferences } from '../stores/preferences-store.ts';
-import { api } from '../stores/session-store.ts';
-
-const POLL_MS = 5_000;
-type AlertRow = ApiOutputs['alerts']['history'][number];
 
 export function AlertNotifier() {
   const { t } = useTranslation();
   const go = useNavigation((state) => state.go);
-  const alertSound = usePreferences((state) => state.alertSound);
-  const [active, setActive] = useState<AlertRow[]>([]);
-  const [fresh, setFresh] = useState<AlertRow | null>(null);
-  const seen = useRef<Set<string> | null>(null);
-  const sound = useRef(alertSound);
-  sound.current = alertSound;
+  const unacknowledged = useActiveAlerts(
+    (state) => state.alerts?.filter((alert) => alert.status === 'ACTIVE').length ?? 0,
+  );
+  const announcement = useActiveAlerts((state) => state.announcement);
+  const dismiss = useActiveAlerts((state) => state.dismiss);
 
-  useEffect(() => {
-    let stopped = false;
-    async function poll() {
-      try {
-        const rows = await api.alerts.history.query({
-          statuses: ['ACTIVE'],
-          levels: ['CRITICAL', 'FATAL'],
-          limit: 200,
-        });
-        if (stopped) return;
-        setActive(rows);
-        // The first answer is what was already active at sign-in: no notice for those.
-        const known = seen.current;
-        const newest = known ? rows.find((row) => !known.has(row.id)) : undefined;
-        seen.current = new Set(rows.map((row) => row.id));
-        if (newest) {
-          setFresh(newest);
-          if (sound.current) playAlertTone();
-        }
-      } catch {
-        // offline or signed out: the shell shows that; try again at the next tick
-      }
-    }
-    void poll();
-    const timer = setInterval(() => void poll(), POLL_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
+  useEffect(
+    () =>
+      watchActiveAlerts(() => {
+        if (usePreferences.getState().alertSound) playAlertTone();
+      }),
+    [],
+  );
 
+  const label = t('alerts.unacknowledged', { count: unacknowledged });
   return (
     <>
-      <Tooltip title={t('alerts.activeCritical', { count: active.length })}>
-        <IconButton
-          color="inherit"
-          aria-label={t('alerts.activeCritical', { count: active.length })}
-          onClick={() => go('alerts')}
-        >
-          <Badge badgeContent={active.length} color="error">
+      <Tooltip title={label}>
+        <IconButton color="inherit" aria-label={label} onClick={() => go('alerts')} data-testid="alert-bell">
+          <Badge badgeContent={unacknowledged} color="error" max={999}>
             <NotificationsActiveIcon />
           </Badge>
         </IconButton>
       </Tooltip>
       <Snackbar
-        open={fresh !== null}
+        open={announcement !== null}
         anchorOrigin={{ vertical: 'top', horizontal: 'center' }}
-        onClose={(_event, reason) => reason !== 'clickaway' && setFresh(null)}
+        onClose={(_event, reason) => reason !== 'clickaway' && dismiss()}
       >
-        <Alert severity="error" variant="filled" onClose={() => setFresh(null)} role="alert">
-          {fresh && t('alerts.newAlert', { level: t(`levels.${fresh.level}`), message: fresh.message })}
+        <Alert
+          severity="error"
+          variant="filled"
+          role="alert"
+          data-testid="alert-announcement"
+          action={
+            <>
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => {
+                  dismiss();
+                  go('alerts');
+                }}
+              >
+                {t('alerts.show')}
+              </Button>
+              <IconButton color="inherit" size="small" aria-label={t('common.close')} onClick={dismiss}>
+                <CloseIcon fontSize="small" />
+              </IconButton>
+            </>
+          }
+        >
+          {announcement &&
+            t('alerts.newAlert', { level: t(`levels.${announcement.level}`), message: announcement.message })}
         </Alert>
       </Snackbar>
     </>
