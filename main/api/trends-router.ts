@@ -2,6 +2,7 @@
 // plus the live tail not stored yet), raw exports as CSV, and where history goes and how far
 // behind it is. Readable by every role.
 import { z } from 'zod';
+import { MAX_PENS, TREND_PRESET_NAMES, type TrendDefinition } from '../../common/trend-definition.ts';
 import { RetryableWriteError } from '../historian/historian-backend.ts';
 import type { Historian } from '../historian/historian.ts';
 import { InfluxV1Backend } from '../historian/influx-v1-backend.ts';
@@ -10,8 +11,8 @@ import { TrendQueryError } from '../historian/trend-service.ts';
 import { OperationRefusedError } from '../gateway/operation-refused-error.ts';
 import { ApiError } from './api-errors.ts';
 import type { ApiServices } from './api-services.ts';
-import { id } from './api-schemas.ts';
-import { procedure, router } from './trpc.ts';
+import { id, name } from './api-schemas.ts';
+import { procedure, router, signedIn } from './trpc.ts';
 
 const MAX_RANGE_MS = 10 * 365 * 24 * 3_600_000;
 
@@ -26,6 +27,75 @@ const range = z
     path: ['from'],
     message: 'the range may span at most 10 years',
   });
+
+const preset = z.enum(TREND_PRESET_NAMES, { error: `must be one of ${TREND_PRESET_NAMES.join(', ')}` });
+
+/** A saved set's pens and range, checked as strictly as a query (it is opened as one later). */
+const definition = z.object({
+  pens: z
+    .array(
+      z.object({
+        tagId: id,
+        color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour as #rrggbb'),
+      }),
+    )
+    .min(1, 'pick at least one tag')
+    .max(MAX_PENS, `at most ${MAX_PENS} pens`),
+  range: z.discriminatedUnion(
+    'mode',
+    [
+      z.object({ mode: z.literal('live'), preset }),
+      z.object({ mode: z.literal('preset'), preset }),
+      z
+        .object({ mode: z.literal('custom'), fromMs: z.number().int(), toMs: z.number().int() })
+        .refine((r) => r.toMs > r.fromMs, { path: ['toMs'], message: 'must be after fromMs' })
+        .refine((r) => r.toMs - r.fromMs <= MAX_RANGE_MS, {
+          path: ['fromMs'],
+          message: 'the range may span at most 10 years',
+        }),
+    ],
+    { error: 'mode must be live, preset or custom' },
+  ),
+}) satisfies z.ZodType<TrendDefinition>;
+
+/** A saved set as the UI receives it. */
+function setView(row: { id: string; name: string; definition: unknown; createdAt: Date; updatedAt: Date }) {
+  return {
+    id: row.id,
+    name: row.name,
+    definition: row.definition as TrendDefinition,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** Saved trend sets: each signed-in user lists and changes only their own. */
+const setsRouter = router({
+  list: procedure('read').query(async ({ ctx }) =>
+    (await ctx.services.repos.trendSets.list(signedIn(ctx).user.id)).map(setView),
+  ),
+
+  create: procedure('read', { resourceType: 'trend_set' })
+    .input(z.object({ name: name(100), definition }))
+    .mutation(async ({ ctx, input }) =>
+      setView(await ctx.services.repos.trendSets.create(signedIn(ctx).user.id, input.name, input.definition)),
+    ),
+
+  /** Renames a set, or replaces its pens and range (saving the open trend over it). */
+  update: procedure('read', { resourceType: 'trend_set' })
+    .input(z.object({ id, name: name(100).optional(), definition: definition.optional() }))
+    .mutation(async ({ ctx, input: { id: setId, ...patch } }) =>
+      setView(await ctx.services.repos.trendSets.update(signedIn(ctx).user.id, setId, patch)),
+    ),
+
+  delete: procedure('read', { resourceType: 'trend_set' })
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      const removed = await ctx.services.repos.trendSets.delete(signedIn(ctx).user.id, input.id);
+      ctx.audit.details = { name: removed.name };
+      return { id: removed.id };
+    }),
+});
 
 function historianOf(services: ApiServices): Historian {
   if (!services.historian) {
@@ -59,6 +129,8 @@ function answering<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export const trendsRouter = router({
+  sets: setsRouter,
+
   /** Tags × range × chart width in pixels → per tag min, max and mean per bucket, with the live tail. */
   query: procedure('read')
     .input(range.safeExtend({ widthPx: z.number().int().min(10, 'must be at least 10').max(10_000) }))

@@ -98,6 +98,14 @@ const CASES: Case[] = [
     attempt: (f) => f.repos.users.create({ username: 'alice', passwordHash: 'h' }),
   },
   {
+    constraint: 'trend_sets_user_name_key',
+    kind: 'unique',
+    field: 'name',
+    table: 'trend_sets',
+    message: /^you already have a trend set named 'Boiler day'$/,
+    attempt: (f) => f.repos.trendSets.create(f.user.id, 'Boiler day', { pens: [] }),
+  },
+  {
     constraint: 'users_email_key',
     kind: 'unique',
     field: 'email',
@@ -299,6 +307,14 @@ const CASES: Case[] = [
     attempt: (f) => f.repos.users.create({ username: '  ', passwordHash: 'h' }),
   },
   {
+    constraint: 'trend_sets_name_not_empty',
+    kind: 'check',
+    field: 'name',
+    table: 'trend_sets',
+    message: /trend set name must not be empty/,
+    attempt: (f) => f.repos.trendSets.create(f.user.id, '  ', { pens: [] }),
+  },
+  {
     constraint: 'users_email_format',
     kind: 'check',
     field: 'email',
@@ -430,6 +446,14 @@ const CASES: Case[] = [
       f.repos.sessions.create({ userId: MISSING, tokenHash: 'hash-3', expiresAt: new Date(Date.now() + 60_000) }),
   },
   {
+    constraint: 'trend_sets_user_id_fkey',
+    kind: 'foreign_key',
+    field: 'user_id',
+    table: 'trend_sets',
+    message: /^user '.*' does not exist$/,
+    attempt: (f) => f.repos.trendSets.create(MISSING, 'Orphan', { pens: [] }),
+  },
+  {
     constraint: 'audit_logs_user_id_fkey',
     kind: 'foreign_key',
     field: 'user_id',
@@ -490,6 +514,7 @@ for (const backend of databaseBackends()) {
       await repos.driverConfigs.create({ name: 'Line 1', protocol: 'ModbusRtu', connectionType: 'serial' });
       await repos.driverRegistry.register({ protocol: 'ModbusTcp', name: 'Modbus TCP', version: '1.0.0' });
       await repos.sessions.create({ userId: user.id, tokenHash: 'hash-1', expiresAt: new Date(Date.now() + 60_000) });
+      await repos.trendSets.create(user.id, 'Boiler day', { pens: [] });
       fixture = { db: handle.db, repos, device, tag, rule, user };
     });
     afterAll(async () => {

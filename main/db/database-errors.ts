@@ -66,6 +66,7 @@ const CONSTRAINTS: Record<string, ConstraintRule> = {
   },
   users_username_key: { field: 'username', describe: (v) => `the username ${q(v.username)} is already taken` },
   users_email_key: { field: 'email', describe: (v) => `the e-mail address ${q(v.email)} is already in use` },
+  trend_sets_user_name_key: { field: 'name', describe: (v) => `you already have a trend set named ${q(v.name)}` },
   user_sessions_token_hash_key: { field: 'token_hash', describe: () => 'this session token already exists' },
   // CHECK
   devices_name_not_empty: { field: 'name', describe: () => 'the device name must not be empty' },
@@ -128,6 +129,7 @@ const CONSTRAINTS: Record<string, ConstraintRule> = {
     field: 'expires_at',
     describe: () => 'a session must expire after it was created',
   },
+  trend_sets_name_not_empty: { field: 'name', describe: () => 'the trend set name must not be empty' },
   audit_logs_action_not_empty: { field: 'action', describe: () => 'an audit entry needs an action' },
   // FOREIGN KEY (violated on insert or update: the referenced row does not exist)
   tags_device_id_fkey: {
@@ -142,6 +144,7 @@ const CONSTRAINTS: Record<string, ConstraintRule> = {
   alert_history_tag_id_fkey: { field: 'tag_id', describe: (v) => `tag ${q(v.tag_id)} does not exist` },
   user_sessions_user_id_fkey: { field: 'user_id', describe: (v) => `user ${q(v.user_id)} does not exist` },
   audit_logs_user_id_fkey: { field: 'user_id', describe: (v) => `user ${q(v.user_id)} does not exist` },
+  trend_sets_user_id_fkey: { field: 'user_id', describe: (v) => `user ${q(v.user_id)} does not exist` },
   users_created_by_fkey: { field: 'created_by', describe: (v) => `user ${q(v.created_by)} does not exist` },
 };
 

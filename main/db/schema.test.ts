@@ -16,6 +16,7 @@ const EXPECTED_TABLES = [
   'driver_configs',
   'driver_registry',
   'tags',
+  'trend_sets',
   'user_sessions',
   'users',
 ];

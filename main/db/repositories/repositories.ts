@@ -9,6 +9,7 @@ import { DriverConfigsRepository } from './driver-configs-repository.ts';
 import { DriverRegistryRepository } from './driver-registry-repository.ts';
 import { SessionsRepository } from './sessions-repository.ts';
 import { TagsRepository } from './tags-repository.ts';
+import { TrendSetsRepository } from './trend-sets-repository.ts';
 import { UsersRepository } from './users-repository.ts';
 
 export interface Repositories {
@@ -21,6 +22,7 @@ export interface Repositories {
   users: UsersRepository;
   sessions: SessionsRepository;
   auditLogs: AuditLogsRepository;
+  trendSets: TrendSetsRepository;
 }
 
 export function repositories(db: Database): Repositories {
@@ -34,5 +36,6 @@ export function repositories(db: Database): Repositories {
     users: new UsersRepository(db),
     sessions: new SessionsRepository(db),
     auditLogs: new AuditLogsRepository(db),
+    trendSets: new TrendSetsRepository(db),
   };
 }
