@@ -67,6 +67,34 @@ describe('the OPC UA API', () => {
     expect(unknown.field).toBe('nodeId');
   }, 30_000);
 
+  it("shows a node's attributes and the tag it would make", async () => {
+    const { api } = await h.signedInAs('MAINTENANCE');
+    const setpoint = await api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Plant.Setpoint') });
+    expect(setpoint).toMatchObject({
+      nodeClass: 'Variable',
+      browseName: '1:Setpoint',
+      displayName: 'Setpoint',
+      dataType: 'Double',
+      value: 12.5,
+      statusCode: 'Good',
+      valueError: null,
+      suggestedTag: { dataType: 'Double', accessType: 'ReadWrite' },
+    });
+    expect(setpoint.accessLevel).toEqual(['CurrentRead', 'CurrentWrite']);
+    const recipe = await api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Plant.Recipe') });
+    expect(recipe).toMatchObject({ dataType: 'String', value: 'Batch-7', suggestedTag: { accessType: 'Read' } });
+    const folder = await api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Plant') });
+    expect(folder).toMatchObject({ nodeClass: 'Object', dataType: null, suggestedTag: null, accessLevel: [] });
+    const unknown = await refusalOf(api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Nope') }));
+    expect(unknown).toMatchObject({ code: 'BAD_REQUEST', field: 'nodeId' });
+    expect(unknown.message).toMatch(/has no node/);
+    const viewer = await h.signedInAs('VIEWER');
+    const refused = await refusalOf(
+      viewer.api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Plant.Setpoint') }),
+    );
+    expect(refused.code).toBe('FORBIDDEN');
+  }, 30_000);
+
   it('refuses a malformed endpoint naming the field', async () => {
     const { api } = await h.signedInAs('MAINTENANCE');
     const refusal = await refusalOf(api.opcua.endpoints({ endpoint: 'http://127.0.0.1:4840' }));

@@ -81,5 +81,10 @@ export const opcuaRouter = router({
     .input(z.object({ ...target, nodeIds: z.array(text(1000)).min(1).max(1000) }))
     .query(({ ctx, input }) => ctx.services.opcua.commissioning.read(input, input.nodeIds)),
 
+  /** A node's attributes (class, names, data type, value, status, access level) and the tag it would make. */
+  attributes: procedure('commission')
+    .input(z.object({ ...target, nodeId: text(1000) }))
+    .query(({ ctx, input }) => ctx.services.opcua.commissioning.attributes(input, input.nodeId)),
+
   certificates: certificatesRouter,
 });

@@ -96,6 +96,9 @@ function addPlant(namespace: Namespace, objects: UAObject): void {
     browseName: 'Recipe',
     nodeId: 's=Plant.Recipe',
     dataType: 'String',
+    // read-only: the attributes panel's access level and the tag it suggests
+    accessLevel: 'CurrentRead',
+    userAccessLevel: 'CurrentRead',
     value: { dataType: DataType.String, value: 'Batch-7' },
   });
   // A sensor whose value the server itself marks as uncertain: its quality must reach the tag.

@@ -3,6 +3,7 @@
 // children), read a few nodes. Sessions are kept for a minute after their last use, so a
 // continuation point stays valid between two "load more" clicks. Failures are refused with the
 // same sentences the driver uses.
+import type { TagAccess, TagDataType } from '../../../common/enums.ts';
 import { OperationRefusedError } from '../../gateway/operation-refused-error.ts';
 import { DriverError } from '../driver-contract.ts';
 import { parseOpcUaDeviceSettings, parseOpcUaEndpoint } from './opcua-device-settings.ts';
@@ -47,6 +48,56 @@ export interface OpcUaBrowsePage {
 export type OpcUaReadResult =
   | { nodeId: string; ok: true; value: unknown; dataType: string; statusCode: number; sourceTimestamp: Date | null }
   | { nodeId: string; ok: false; statusCode: number; error: string };
+
+/** What the attributes panel shows for one node, and what a tag made from it would be. */
+export interface OpcUaNodeAttributes {
+  nodeId: string;
+  nodeClass: string;
+  browseName: string;
+  displayName: string;
+  description: string | null;
+  /** the DataType's name (Double, UInt32, or a structure's browse name); null for non-variables */
+  dataType: string | null;
+  value: unknown;
+  /** the value's status code by name (Good, BadNotReadable, …) */
+  statusCode: string;
+  /** the value could not be decoded or read: why, in words */
+  valueError: string | null;
+  sourceTimestamp: Date | null;
+  /** CurrentRead, CurrentWrite, HistoryRead, … for this session's user */
+  accessLevel: string[];
+  /** the tag a node would become: null when it is no variable or its type has no tag equivalent */
+  suggestedTag: { dataType: TagDataType; accessType: TagAccess } | null;
+}
+
+/** OPC UA built-in types → the seed's tag_data_type. */
+const TAG_TYPE_OF: Readonly<Record<string, TagDataType>> = {
+  Boolean: 'Boolean',
+  SByte: 'Int8',
+  Byte: 'UInt8',
+  Int16: 'Int16',
+  UInt16: 'UInt16',
+  Int32: 'Int32',
+  UInt32: 'UInt32',
+  Int64: 'Int64',
+  UInt64: 'UInt64',
+  Float: 'Float',
+  Double: 'Double',
+  String: 'String',
+  LocalizedText: 'String',
+  DateTime: 'DateTime',
+  ByteString: 'ByteArray',
+};
+
+const ACCESS_FLAGS = [
+  'CurrentRead',
+  'CurrentWrite',
+  'HistoryRead',
+  'HistoryWrite',
+  'SemanticChange',
+  'StatusWrite',
+  'TimestampWrite',
+];
 
 interface CachedSession {
   connection: Promise<OpcUaConnection>;
@@ -218,6 +269,84 @@ export class OpcUaCommissioning {
         sourceTimestamp: dataValue.sourceTimestamp ?? null,
       };
     });
+  }
+
+  /** Everything the attributes panel shows about one node, in one read (two for a custom data type). */
+  async attributes(target: OpcUaTarget, nodeId: string): Promise<OpcUaNodeAttributes> {
+    const ua = await loadOpcUaClient();
+    const { session } = await this.session(target);
+    const ids = ua.AttributeIds;
+    const wanted = [
+      ids.NodeClass,
+      ids.BrowseName,
+      ids.DisplayName,
+      ids.Description,
+      ids.Value,
+      ids.DataType,
+      ids.UserAccessLevel,
+    ];
+    let values;
+    try {
+      values = await session.read(wanted.map((attributeId) => ({ nodeId, attributeId })));
+    } catch (error) {
+      throw refusal(error, target.endpoint);
+    }
+    const [nodeClass, browseName, displayName, description, value, dataType, accessLevel] = values;
+    if (!nodeClass || nodeClass.statusCode.value === ua.StatusCodes.BadNodeIdUnknown.value) {
+      throw new OperationRefusedError('invalid', `the server has no node '${nodeId}'`, {
+        field: 'nodeId',
+        reason: 'OPCUA_BROWSE_REFUSED',
+      });
+    }
+    const good = (dataValue: (typeof values)[number] | undefined) =>
+      dataValue !== undefined && severityOf(dataValue.statusCode.value) !== 'bad';
+    const className = ua.NodeClass[nodeClass.value.value as number] ?? String(nodeClass.value.value);
+    const isVariable = nodeClass.value.value === ua.NodeClass.Variable;
+
+    let typeName: string | null = null;
+    if (isVariable && good(dataType)) {
+      const typeId = dataType!.value.value as InstanceType<typeof ua.NodeId>;
+      const builtIn =
+        typeId.namespace === 0 && typeof typeId.value === 'number' ? ua.DataType[typeId.value] : undefined;
+      if (builtIn) typeName = builtIn;
+      else {
+        const [name] = await session.read([{ nodeId: typeId, attributeId: ids.BrowseName }]).catch(() => []);
+        typeName = good(name) ? String(name!.value.value?.name ?? typeId.toString()) : typeId.toString();
+      }
+    }
+
+    let decodedValue: unknown = null;
+    let valueError: string | null = null;
+    if (isVariable && value) {
+      if (severityOf(value.statusCode.value) === 'bad') valueError = `${value.statusCode.name} for '${nodeId}'`;
+      else {
+        const decoded = decodeVariant(ua, value.value);
+        if (decoded.ok) decodedValue = decoded.raw;
+        else valueError = decoded.message;
+      }
+    }
+    const accessBits = isVariable && good(accessLevel) ? Number(accessLevel!.value.value) : 0;
+    const access = ACCESS_FLAGS.filter((_, bit) => (accessBits & (1 << bit)) !== 0);
+    const tagType = typeName ? TAG_TYPE_OF[typeName] : undefined;
+    const canRead = access.includes('CurrentRead');
+    const canWrite = access.includes('CurrentWrite');
+    return {
+      nodeId,
+      nodeClass: className,
+      browseName: good(browseName) ? String(browseName!.value.value?.toString() ?? '') : '',
+      displayName: good(displayName) ? String(displayName!.value.value?.text ?? '') : '',
+      description: good(description) ? ((description!.value.value?.text as string | undefined) ?? null) : null,
+      dataType: typeName,
+      value: decodedValue,
+      statusCode: isVariable && value ? value.statusCode.name : 'Good',
+      valueError,
+      sourceTimestamp: isVariable ? (value?.sourceTimestamp ?? null) : null,
+      accessLevel: access,
+      suggestedTag:
+        isVariable && tagType
+          ? { dataType: tagType, accessType: canWrite ? (canRead ? 'ReadWrite' : 'Write') : 'Read' }
+          : null,
+    };
   }
 
   async close(): Promise<void> {
