@@ -612,6 +612,12 @@ export class AlertEngine {
   }
 
   private async whyNotOpen(id: string): Promise<string> {
+    // The row may be a change behind memory (it follows the Event within milliseconds): let the
+    // queued writes land first, but not for long when the database is away.
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.writer.flush(), new Promise((resolve) => (waited = setTimeout(resolve, 1_000)))]).finally(
+      () => clearTimeout(waited),
+    );
     const status = await this.repo.statusOf(id);
     if (!status) return `Alert ${id} does not exist.`;
     return `This alert is already ${status.toLowerCase()}.`;

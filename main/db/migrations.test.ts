@@ -41,7 +41,8 @@ describe('migrations on PGlite persisted in the data folder', () => {
     const rows = await queryRows<{ name: string }>(second.db, sql`SELECT name FROM devices`);
     expect(rows.map((r) => r.name)).toEqual(['kept']);
     await second.close();
-  });
+    // two on-disk PGlite starts, the first with initdb: seconds each, many on a loaded machine
+  }, 120_000);
 });
 
 const postgresUrl = inject('postgresUrl');

@@ -5,7 +5,7 @@ import { createAccountServices, type ApiServices, type ApiServicesOptions } from
 import { busFrameSink } from '../bus/bus-frame-sink.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
-import { lockDataFolder } from '../config/data-folder-lock.ts';
+import { lockDataFolder, type DataFolderLock } from '../config/data-folder-lock.ts';
 import { dataFolders, type DataFolders } from '../config/data-folders.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from '../config/gateway-config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
@@ -47,6 +47,8 @@ type Closer = () => Promise<void> | void;
 export interface GatewayOptions extends ApiServicesOptions {
   /** An open database to use instead of the configured one (tests); the gateway closes it. */
   database?: DatabaseHandle;
+  /** The data folder's lock, when the caller took it to open the database early; released on stop. */
+  lock?: DataFolderLock;
 }
 
 export async function createGateway(input: GatewayConfigInput, options: GatewayOptions = {}): Promise<Gateway> {
@@ -64,7 +66,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     }
     if (failure !== undefined) throw failure;
   };
-  const lock = lockDataFolder(folders.root);
+  const lock = options.lock ?? lockDataFolder(folders.root);
   closers.push(() => lock.release());
   try {
     // Opened first, closed last: the WAL's consumers may still write to it while closing.

@@ -3,15 +3,20 @@
 // order as the desktop app (lifecycle/shutdown-sequence.ts); the log goes to the data folder's
 // logs/ as it does there. `npm run serve -- user …` manages accounts from the terminal instead
 // (user-command.ts).
+//
+// Start-up order, for a quick sign-in page: the data folder is locked and the database opened
+// first (embedded PGlite starts in its worker thread), and only then are the gateway's and the
+// HTTP server's modules loaded, while PGlite starts beside them.
 import { readFileSync } from 'node:fs';
 import { appPath } from '../config/app-root.ts';
+import { lockDataFolder } from '../config/data-folder-lock.ts';
 import { dataFolders, isFreshDataFolder } from '../config/data-folders.ts';
-import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
+import { openDatabase } from '../db/database.ts';
+import type { Gateway } from '../gateway/create-gateway.ts';
 import { createShutdownSequence, type ShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
 import { openLog, parseLogLevel, type OpenLog } from '../logging/logger.ts';
-import { startHttpServer, type RunningHttpServer } from './http-server.ts';
+import type { RunningHttpServer } from './http-server.ts';
 import { isLoopbackHost, parseCommandLine, SERVE_HELP, type ServeCommand, type ServeOptions } from './serve-options.ts';
-import { runUserCommand } from './user-command.ts';
 
 let log: OpenLog | undefined;
 let shutdown: ShutdownSequence | undefined;
@@ -75,15 +80,37 @@ async function serve(options: ServeOptions): Promise<void> {
   });
   logger.info({ dataDir: options.dataDir, host: options.host, port: options.port }, 'starting headless');
 
-  const starting = createGateway({
-    dataDir: options.dataDir,
-    databaseUrl: options.databaseUrl,
-    demo,
-    ...(options.historian && { historian: options.historian }),
-  });
+  const starting = (async () => {
+    const folders = dataFolders(options.dataDir);
+    const lock = lockDataFolder(folders.root);
+    const opening = openDatabase({ url: options.databaseUrl, pgliteDir: folders.pglite });
+    opening.catch(() => undefined); // its failure is awaited below, once the modules have loaded
+    try {
+      const [{ createGateway }] = await Promise.all([
+        import('../gateway/create-gateway.ts'),
+        import('./http-server.ts'), // loaded now too, while the database starts
+      ]);
+      const database = await opening;
+      return await createGateway(
+        {
+          dataDir: options.dataDir,
+          databaseUrl: options.databaseUrl,
+          demo,
+          ...(options.historian && { historian: options.historian }),
+        },
+        { database, lock },
+      );
+    } catch (error) {
+      // createGateway closes what it was given when it fails; both are safe to close twice
+      await (await opening.catch(() => undefined))?.close().catch(() => undefined);
+      lock.release();
+      throw error;
+    }
+  })();
   gatewayStarting = starting;
   const gateway = await starting;
   if (shutdown.started) return;
+  const { startHttpServer } = await import('./http-server.ts');
   const serving = startHttpServer(gateway, {
     host: options.host,
     port: options.port,
@@ -128,6 +155,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   if (command.kind === 'user') {
+    const { runUserCommand } = await import('./user-command.ts');
     process.exit(await runUserCommand(command, { input: process.stdin, output: process.stdout }));
   }
   await serve(command.options);
