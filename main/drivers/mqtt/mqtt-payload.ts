@@ -18,6 +18,7 @@ const NUMERIC_TYPES: ReadonlySet<TagDataType> = new Set(
 );
 
 function coerce(dataType: TagDataType, value: unknown): DriverValue | string {
+  if (typeof value === 'number' && NUMERIC_TYPES.has(dataType) && Number.isFinite(value)) return value;
   if (dataType === 'String') {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -62,42 +63,65 @@ function bad(tag: DriverTag, message: string): TagReading {
   };
 }
 
-export function readingsOf(topic: string, payload: Buffer, tags: readonly MappedTag[]): TagReading[] {
-  let parsed: { ok: true; value: unknown } | { ok: false; message: string } | undefined;
-  const json = () => {
-    if (!parsed) {
+/** The payload as JSON, parsed at most once per message (and not at all for plain payloads). */
+class ParsedPayload {
+  private done = false;
+  document: unknown;
+  problem: string | undefined;
+
+  constructor(
+    private readonly topic: string,
+    private readonly payload: Buffer,
+  ) {}
+
+  /** the document, or why the payload is not one */
+  get(): this {
+    if (!this.done) {
+      this.done = true;
       try {
-        parsed = { ok: true, value: JSON.parse(payload.toString('utf8')) };
+        this.document = JSON.parse(this.payload.toString('utf8'));
       } catch (error) {
-        parsed = { ok: false, message: `the payload on '${topic}' is not JSON (${(error as Error).message})` };
+        this.problem = `the payload on '${this.topic}' is not JSON (${(error as Error).message})`;
       }
     }
-    return parsed;
-  };
+    return this;
+  }
+}
+
+// The hot path of the southbound driver (one call per message): no closures or spreads per
+// message, the JSON parsed once whatever the number of tags.
+export function readingsOf(topic: string, payload: Buffer, tags: readonly MappedTag[]): TagReading[] {
+  const parsed = new ParsedPayload(topic, payload);
   const readings: TagReading[] = [];
   for (const { tag, mapping } of tags) {
     try {
-      let raw: DriverValue;
-      let stamp: bigint | undefined;
       if (mapping.valuePath) {
-        const document = json();
-        if (!document.ok) {
-          readings.push(bad(tag, document.message));
+        const { document, problem } = parsed.get();
+        if (problem !== undefined) {
+          readings.push(bad(tag, problem));
           continue;
         }
-        const found = valueAt(document.value, mapping.valuePath);
+        const found = valueAt(document, mapping.valuePath);
         if (found === undefined) {
           readings.push(bad(tag, `the payload on '${topic}' has nothing at ${mapping.valuePath.join('.')}`));
           continue;
         }
-        raw = coerce(tag.dataType, found) as DriverValue;
-        if (mapping.timestampPath) stamp = timestampNs(valueAt(document.value, mapping.timestampPath));
+        const raw = coerce(tag.dataType, found) as DriverValue;
+        const stamp = mapping.timestampPath ? timestampNs(valueAt(document, mapping.timestampPath)) : undefined;
+        readings.push(
+          stamp === undefined
+            ? { tagId: tag.id, ok: true, raw }
+            : { tagId: tag.id, ok: true, raw, sourceTimestampNs: stamp },
+        );
       } else if (tag.dataType === 'ByteArray') {
-        raw = new Uint8Array(payload);
+        readings.push({ tagId: tag.id, ok: true, raw: new Uint8Array(payload) });
       } else {
-        raw = coerce(tag.dataType, payload.toString('utf8').trim()) as DriverValue;
+        readings.push({
+          tagId: tag.id,
+          ok: true,
+          raw: coerce(tag.dataType, payload.toString('utf8').trim()) as DriverValue,
+        });
       }
-      readings.push({ tagId: tag.id, ok: true, raw, ...(stamp !== undefined ? { sourceTimestampNs: stamp } : {}) });
     } catch (error) {
       if (!(error instanceof CoerceProblem)) throw error;
       readings.push(bad(tag, `${error.message} on '${topic}'`));

@@ -23,6 +23,7 @@ import {
   type WriteOutcome,
 } from '../driver-contract.ts';
 import { isNodeIdText, parseOpcUaDeviceSettings, type OpcUaDeviceSettings } from './opcua-device-settings.ts';
+import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import { classifyOpcUaError } from './opcua-errors.ts';
 import { loadOpcUaClient } from './opcua-module.ts';
 import type { OpcUaPki } from './opcua-pki.ts';
@@ -57,6 +58,9 @@ export function opcUaCapabilities(): DriverCapabilities {
     ],
   };
 }
+
+/** CreateSubscription + CreateMonitoredItems exchanges in flight at once while connecting. */
+const SUBSCRIPTION_SETUPS_IN_FLIGHT = 8;
 
 let statusNames: Map<number, string> | undefined;
 
@@ -153,29 +157,33 @@ export class OpcUaDriver implements Driver {
         chunks.push({ group, tags: group.tags.slice(start, start + options.maxItemsPerSubscription) });
       }
     }
-    // The subscriptions are set up side by side: a server answers each request in turn anyway,
-    // but the round trips overlap.
+    // The subscriptions are set up a few at a time: the round trips overlap, but thousands of
+    // requests fired at once queue up in the server until the last ones time out (what kept the
+    // one-subscription-per-item baseline of bench:opcua from ever being set up).
+    const limit = new ConcurrencyLimit(SUBSCRIPTION_SETUPS_IN_FLIGHT);
     const silences = await Promise.all(
-      chunks.map(async ({ group, tags }) => {
-        const subscription = await connection.session.createSubscription2({
-          requestedPublishingInterval: options.publishingIntervalMs ?? group.intervalMs,
-          requestedMaxKeepAliveCount: options.keepAliveCount,
-          requestedLifetimeCount: options.keepAliveCount * 6,
-          maxNotificationsPerPublish: 0,
-          publishingEnabled: true,
-          priority: 10,
-        });
-        this.subscriptions.push(subscription);
-        const heard = () => {
-          if (generation === this.generation) this.lastHeard = Date.now();
-        };
-        subscription.on('keepalive', heard);
-        subscription.on('received_notifications', heard);
-        subscription.on('terminated', () => this.lost(generation, 'the server ended a subscription'));
-        await this.monitor(ua, subscription, tags, group.intervalMs, generation);
-        // The server must send something every publishingInterval × maxKeepAliveCount.
-        return subscription.publishingInterval * subscription.maxKeepAliveCount;
-      }),
+      chunks.map(({ group, tags }) =>
+        limit.run(async () => {
+          const subscription = await connection.session.createSubscription2({
+            requestedPublishingInterval: options.publishingIntervalMs ?? group.intervalMs,
+            requestedMaxKeepAliveCount: options.keepAliveCount,
+            requestedLifetimeCount: options.keepAliveCount * 6,
+            maxNotificationsPerPublish: 0,
+            publishingEnabled: true,
+            priority: 10,
+          });
+          this.subscriptions.push(subscription);
+          const heard = () => {
+            if (generation === this.generation) this.lastHeard = Date.now();
+          };
+          subscription.on('keepalive', heard);
+          subscription.on('received_notifications', heard);
+          subscription.on('terminated', () => this.lost(generation, 'the server ended a subscription'));
+          await this.monitor(ua, subscription, tags, group.intervalMs, generation);
+          // The server must send something every publishingInterval × maxKeepAliveCount.
+          return subscription.publishingInterval * subscription.maxKeepAliveCount;
+        }),
+      ),
     );
     this.silenceLimitMs = Math.max(2 * Math.max(0, ...silences) + this.timeoutMs(), 3000);
   }
