@@ -67,44 +67,6 @@ const hexNs = (ns: bigint): string => ns.toString(16).padStart(16, '0');
 const hexMs = (ms: number): string => ms.toString(16).padStart(12, '0');
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
 const rawPrefix = (series: string): string => `r/${series}/`;
-
-const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
-const int64View = new DataView(new ArrayBuffer(8));
-
-/**
- * rawPrefix(series) + hexNs(timeNs) as bytes, in a scratch buffer that the next call overwrites
- * (a storage batch copies on put). The ingest path: the binding copies a Buffer key with one
- * memcpy, where a string key costs a BigInt-to-hex string and two UTF-8 conversions.
- */
-class RawKeyWriter {
-  private readonly prefixes = new Map<string, Buffer>();
-  private readonly scratch = Buffer.allocUnsafe(256);
-
-  key(seriesId: string, timeNs: bigint): Buffer | string {
-    // beyond 16 hex digits (or negative) hexNs writes something else: keep its exact form
-    if (timeNs < 0n || timeNs >= 0x1_0000_0000_0000_0000n) return rawPrefix(seriesId) + hexNs(timeNs);
-    let prefix = this.prefixes.get(seriesId);
-    if (prefix === undefined) {
-      prefix = Buffer.from(rawPrefix(seriesId), 'utf8');
-      if (prefix.length + 16 > this.scratch.length) return rawPrefix(seriesId) + hexNs(timeNs);
-      if (this.prefixes.size >= 100_000) this.prefixes.clear();
-      this.prefixes.set(seriesId, prefix);
-    }
-    const out = this.scratch;
-    prefix.copy(out, 0);
-    int64View.setBigUint64(0, timeNs);
-    writeHex32(out, prefix.length, int64View.getUint32(0));
-    writeHex32(out, prefix.length + 8, int64View.getUint32(4));
-    return out.subarray(0, prefix.length + 16);
-  }
-}
-
-function writeHex32(out: Buffer, at: number, word: number): void {
-  for (let i = 7; i >= 0; i--) {
-    out[at + i] = HEX_DIGITS[word & 0xf]!;
-    word >>>= 4;
-  }
-}
 const levelPrefix = (level: number, series: string): string => `a${level}/${series}/`;
 const levelKey = (level: number, series: string, bucketMs: number): string =>
   levelPrefix(level, series) + hexMs(bucketMs);
@@ -133,7 +95,6 @@ export class EmbeddedSeriesStore {
   private readonly states = new Map<string, SeriesState>();
   private readonly known = new Set<string>();
   private readonly scratch = Buffer.allocUnsafe(RAW_BYTES);
-  private readonly rawKeys = new RawKeyWriter();
   private retentionTimer: NodeJS.Timeout | undefined;
   private retentionRun: Promise<void> | undefined;
   /** One write at a time: aggregates are read-modify-write. */
@@ -208,7 +169,7 @@ export class EmbeddedSeriesStore {
       raw.writeDoubleLE(sample.rawValue, 8);
       raw.writeUInt8(sample.quality & 0xff, 16);
       raw.writeUInt32LE(sample.errorCode >>> 0, 17);
-      batch.put(this.rawKeys.key(seriesId, timeNs), raw);
+      batch.put(rawPrefix(seriesId) + hexNs(timeNs), raw);
       if (!this.known.has(seriesId)) {
         this.known.add(seriesId);
         batch.put(`s/${seriesId}`, '');
