@@ -1,6 +1,7 @@
 // Alerts per hour and level over the last 24 hours (the seed's alert_statistics view): every hour
 // has its slot, so a quiet hour shows as a gap rather than the chart stretching the busy ones.
 import { useTheme } from '@mui/material';
+import { purple } from '@mui/material/colors';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -17,7 +18,7 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
     WARNING: theme.palette.warning.main,
     CRITICAL: theme.palette.error.main,
     // not a second red: stacked on CRITICAL it must stay tellable apart
-    FATAL: theme.palette.secondary.main,
+    FATAL: theme.palette.mode === 'dark' ? purple[300] : purple[800],
   };
   const data = useMemo(() => hourlySlots(rows, Date.now()), [rows]);
   const hourFormat = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
