@@ -125,6 +125,8 @@ test('both alerts are listed live, most severe first; two are acknowledged at on
   await expect(acknowledge).toBeDisabled();
   await page.keyboard.press('Control+a');
   await expect(page.getByRole('checkbox', { name: 'Select all' })).toBeChecked();
+  await expect(acknowledge).toBeEnabled();
+  await page.waitForTimeout(400); // the buttons' colour transition, for the picture
   await screenshot(page, 'alerts-active');
 
   await acknowledge.click();
@@ -214,10 +216,10 @@ test('a VIEWER sees the list without selection or buttons; the gateway refuses a
     await expect(viewerPage.getByTestId('alert-row')).toHaveCount(2);
     await expect(viewerPage.getByRole('checkbox')).toHaveCount(0);
     await expect(viewerPage.getByRole('button', { name: /^(Acknowledge|Shelve|Unshelve)/ })).toHaveCount(0);
+    await screenshot(viewerPage, 'viewer-alerts');
     await viewerPage.getByRole('tab', { name: 'Rules' }).click();
     await expect(viewerPage.getByRole('row', { name: /Boiler too hot/ })).toBeVisible();
     await expect(viewerPage.getByRole('button', { name: 'Add rule' })).toHaveCount(0);
-    await screenshot(viewerPage, 'viewer-alerts');
 
     const viewer = await ws.clientFor(VIEWER.username, VIEWER.password);
     const [alert] = await viewer.api.alerts.active.query();

@@ -1,11 +1,12 @@
-// Alerts per hour and level over the last 24 hours (the seed's alert_statistics view): every hour
-// has its slot, so a quiet hour shows as a gap rather than the chart stretching the busy ones.
+// Alerts per hour and level over the last 24 hours (the seed's alert_statistics view).
 import { useTheme } from '@mui/material';
+import { purple } from '@mui/material/colors';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ALERT_LEVELS, type AlertLevel } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
+import { hourlySlots } from './alert-statistics-hours.ts';
 
 type StatisticsRow = ApiOutputs['alerts']['statistics'][number];
 
@@ -17,7 +18,7 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
     WARNING: theme.palette.warning.main,
     CRITICAL: theme.palette.error.main,
     // not a second red: stacked on CRITICAL it must stay tellable apart
-    FATAL: theme.palette.secondary.main,
+    FATAL: theme.palette.mode === 'dark' ? purple[300] : purple[800],
   };
   const data = useMemo(() => hourlySlots(rows, Date.now()), [rows]);
   const hourFormat = new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' });
@@ -49,20 +50,4 @@ export function AlertStatisticsChart({ rows }: { rows: readonly StatisticsRow[] 
       </BarChart>
     </ResponsiveContainer>
   );
-}
-
-const HOUR_MS = 3_600_000;
-
-/** The 24 hours up to `now`, oldest first, each with its count per level (0 when none). */
-export function hourlySlots(rows: readonly StatisticsRow[], now: number): Array<Record<string, number>> {
-  const last = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const slots = new Map<number, Record<string, number>>();
-  for (let hour = last - 23 * HOUR_MS; hour <= last; hour += HOUR_MS) {
-    slots.set(hour, { hour, ...Object.fromEntries(ALERT_LEVELS.map((level) => [level, 0])) });
-  }
-  for (const row of rows) {
-    const slot = slots.get(Math.floor(new Date(row.hour).getTime() / HOUR_MS) * HOUR_MS);
-    if (slot) slot[row.level] = (slot[row.level] ?? 0) + row.alertCount;
-  }
-  return [...slots.values()];
 }

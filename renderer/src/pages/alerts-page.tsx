@@ -43,6 +43,8 @@ type AlertRow = ApiOutputs['alerts']['history'][number];
 type Rule = ApiOutputs['alerts']['rules']['list'][number];
 const TABS = ['active', 'history', 'rules'] as const;
 const HISTORY_SETTLE_MS = 1_000;
+/** a filter set to "All" (the empty value) says so instead of looking unfilled */
+const ALL_SHOWN = { select: { displayEmpty: true }, inputLabel: { shrink: true } } as const;
 
 export default function AlertsPage() {
   const { t } = useTranslation();
@@ -144,6 +146,7 @@ function AlertHistory({
       <Stack direction="row" spacing={2} sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
         <TextField
           select
+          slotProps={ALL_SHOWN}
           label={t('alerts.level')}
           value={level}
           onChange={(e) => setLevel(e.target.value as AlertLevel)}
@@ -158,6 +161,7 @@ function AlertHistory({
         </TextField>
         <TextField
           select
+          slotProps={ALL_SHOWN}
           label={t('alerts.status')}
           value={status}
           onChange={(e) => setStatus(e.target.value as AlertStatus)}
@@ -172,6 +176,7 @@ function AlertHistory({
         </TextField>
         <TextField
           select
+          slotProps={ALL_SHOWN}
           label={t('alerts.device')}
           value={deviceId}
           onChange={(e) => setDeviceId(e.target.value)}

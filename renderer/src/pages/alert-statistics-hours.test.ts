@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hourlySlots } from './alert-statistics-chart.tsx';
+import { hourlySlots } from './alert-statistics-hours.ts';
 
 const HOUR = 3_600_000;
 
@@ -21,6 +21,6 @@ describe('the 24-hour alert chart', () => {
     expect(slots[23]).toEqual({ hour: Date.UTC(2026, 10, 26, 7), INFO: 0, WARNING: 0, CRITICAL: 1, FATAL: 2 });
     expect(slots[1]).toMatchObject({ hour: Date.UTC(2026, 10, 25, 9), INFO: 4 });
     expect(slots.reduce((sum, slot) => sum + slot.INFO! + slot.WARNING! + slot.CRITICAL! + slot.FATAL!, 0)).toBe(7);
-    expect(slots[5]!.hour - slots[4]!.hour).toBe(HOUR);
+    expect(slots[5]!.hour! - slots[4]!.hour!).toBe(HOUR);
   });
 });
