@@ -45,30 +45,36 @@ export function TrendChart({ pens, fromMs, toMs, width, onZoom, svgHost, generat
     [i18n.language],
   );
 
-  const handlers = useMemo(
-    () => ({
-      onMove(timeMs: number | undefined, x: number) {
-        if (timeMs === undefined) return;
-        setCursor(timeMs);
-        if (dragRef.current) setDrag({ ...dragRef.current, x, endMs: timeMs });
-      },
-      onDown(timeMs: number | undefined, x: number) {
-        if (timeMs !== undefined) setDrag({ startMs: timeMs, startX: x, x, endMs: timeMs });
-      },
-      onUp() {
-        const current = dragRef.current;
-        setDrag(null);
-        if (!current) return;
-        const [from, to] = [Math.min(current.startMs, current.endMs), Math.max(current.startMs, current.endMs)];
-        // a click, or a drag narrower than a few pixels, is not a zoom
-        if (Math.abs(current.x - current.startX) > 4 && to > from) onZoom(from, to);
-      },
-      onLeave() {
-        setCursor(null);
-      },
-    }),
-    [onZoom],
-  );
+  /** The time under a mouse event: its x within the plot area, on the chart's time scale. */
+  const timeAt = (event: React.MouseEvent<HTMLDivElement>): { timeMs: number; x: number } | undefined => {
+    const host = event.currentTarget.getBoundingClientRect();
+    const plot = event.currentTarget.querySelector('svg.recharts-surface clipPath rect');
+    const plotX = Number(plot?.getAttribute('x') ?? 0);
+    const plotWidth = Number(plot?.getAttribute('width') ?? host.width);
+    const x = event.clientX - host.left;
+    if (!(plotWidth > 0) || x < plotX || x > plotX + plotWidth) return undefined;
+    return { timeMs: fromMs + ((x - plotX) / plotWidth) * (toMs - fromMs), x };
+  };
+
+  function onMouseMove(event: React.MouseEvent<HTMLDivElement>) {
+    const at = timeAt(event);
+    setCursor(at?.timeMs ?? null);
+    if (at && dragRef.current) setDrag({ ...dragRef.current, x: at.x, endMs: at.timeMs });
+  }
+
+  function onMouseDown(event: React.MouseEvent<HTMLDivElement>) {
+    const at = timeAt(event);
+    if (at && event.button === 0) setDrag({ startMs: at.timeMs, startX: at.x, x: at.x, endMs: at.timeMs });
+  }
+
+  function onMouseUp() {
+    const current = dragRef.current;
+    setDrag(null);
+    if (!current) return;
+    const [from, to] = [Math.min(current.startMs, current.endMs), Math.max(current.startMs, current.endMs)];
+    // a click, or a drag narrower than a few pixels, is not a zoom
+    if (Math.abs(current.x - current.startX) > 4 && to > from) onZoom(from, to);
+  }
 
   return (
     <Box>
@@ -104,18 +110,14 @@ export function TrendChart({ pens, fromMs, toMs, width, onZoom, svgHost, generat
       </Box>
       <Box
         ref={svgHost}
-        sx={{ position: 'relative', userSelect: 'none', cursor: 'crosshair' }}
+        sx={{ position: 'relative', userSelect: 'none', cursor: 'crosshair', '& svg:focus': { outline: 'none' } }}
         data-testid="trend-chart"
+        onMouseMove={onMouseMove}
+        onMouseDown={onMouseDown}
+        onMouseUp={onMouseUp}
+        onMouseLeave={() => (setCursor(null), setDrag(null))}
       >
-        <ChartBody
-          pens={pens}
-          fromMs={fromMs}
-          toMs={toMs}
-          width={width}
-          format={format}
-          handlers={handlers}
-          generation={generation}
-        />
+        <ChartBody pens={pens} fromMs={fromMs} toMs={toMs} width={width} format={format} generation={generation} />
         {drag && Math.abs(drag.x - drag.startX) > 1 && (
           <Box
             data-testid="trend-zoom-selection"
@@ -142,23 +144,10 @@ interface ChartBodyProps {
   toMs: number;
   width: number;
   format: Intl.DateTimeFormat;
-  handlers: {
-    onMove(timeMs: number | undefined, x: number): void;
-    onDown(timeMs: number | undefined, x: number): void;
-    onUp(): void;
-    onLeave(): void;
-  };
   generation: number;
 }
 
-/** The x of a mouse event within the chart's box. */
-function xWithin(event: unknown): number {
-  const mouse = event as { clientX?: number; currentTarget?: Element | null; target?: Element | null };
-  const box = (mouse.target as Element | null)?.closest('[data-testid="trend-chart"]')?.getBoundingClientRect();
-  return (mouse.clientX ?? 0) - (box?.left ?? 0);
-}
-
-const ChartBody = memo(function ChartBody({ pens, fromMs, toMs, width, format, handlers, generation }: ChartBodyProps) {
+const ChartBody = memo(function ChartBody({ pens, fromMs, toMs, width, format, generation }: ChartBodyProps) {
   const theme = useTheme();
   const rows = useMemo(() => chartRows(pens, fromMs, toMs), [pens, fromMs, toMs, generation]);
   const axes = useMemo(() => unitAxes(pens), [pens]);
@@ -176,21 +165,12 @@ const ChartBody = memo(function ChartBody({ pens, fromMs, toMs, width, format, h
     return () => cancelAnimationFrame(frame);
   }, [rows, generation]);
 
-  const timeOf = (state: { activeLabel?: unknown }): number | undefined => {
-    const label = Number(state?.activeLabel);
-    return Number.isFinite(label) ? label : undefined;
-  };
-
   return (
     <ComposedChart
       width={width}
       height={CHART_HEIGHT}
       data={rows}
       margin={{ top: 8, right: 8, bottom: 8, left: 8 }}
-      onMouseMove={(state, event) => handlers.onMove(timeOf(state), xWithin(event))}
-      onMouseDown={(state, event) => handlers.onDown(timeOf(state), xWithin(event))}
-      onMouseUp={() => handlers.onUp()}
-      onMouseLeave={() => handlers.onLeave()}
       style={{ background: theme.palette.background.paper }}
     >
       <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />

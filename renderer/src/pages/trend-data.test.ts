@@ -42,6 +42,14 @@ describe('trend data', () => {
     expect(chartRows([a], 25, 60).map((row) => row.t)).toEqual([20, 30, 50]);
   });
 
+  it('joins buckets as far apart as the tag is usually scanned, and breaks the line beyond', () => {
+    // scanned every 30 ms in 10-ms buckets: no gaps; then 200 ms without values: a gap
+    const p = pen('a', '', [0, 30, 60, 90, 120, 320, 350], [1, 2, 3, 4, 5, 6, 7]);
+    const rows = chartRows([p], 0, 400);
+    expect(rows.filter((row) => row.m0 === null).map((row) => row.t)).toEqual([130]);
+    expect(valueAt(p, 45)?.mean).toBe(2);
+  });
+
   it('gives pens that share a unit one axis', () => {
     const axes = unitAxes([
       { unit: '°C', color: '#1' },
@@ -78,11 +86,12 @@ describe('trend data', () => {
   });
 
   it('reads the bucket under the cursor, and nothing in a gap', () => {
-    const p = pen('a', '', [0, 10, 50], [1, 2, 3]);
+    const p = pen('a', '', [0, 10, 20, 30, 80], [1, 2, 3, 4, 5]);
     expect(valueAt(p, 12)).toEqual({ mean: 2, min: 1, max: 3 });
     expect(valueAt(p, 10)?.mean).toBe(2);
     expect(valueAt(p, 9)?.mean).toBe(1);
-    expect(valueAt(p, 35)).toBeUndefined();
+    expect(valueAt(p, 45)).toBeUndefined();
+    expect(valueAt(p, 55)).toBeUndefined();
     expect(valueAt(p, -1)).toBeUndefined();
     expect(valueAt(pen('b', '', [], []), 5)).toBeUndefined();
   });

@@ -53,6 +53,7 @@ export function chartRows(pens: readonly PenSeries[], fromMs: number, toMs: numb
   pens.forEach((pen, i) => {
     const mean = `m${i}`;
     const band = `r${i}`;
+    const gap = gapAfterMs(pen);
     for (let k = 0; k < pen.t.length; k++) {
       const t = pen.t[k]!;
       if (t + pen.bucketMs < fromMs || t > toMs) continue;
@@ -60,7 +61,7 @@ export function chartRows(pens: readonly PenSeries[], fromMs: number, toMs: numb
       r[mean] = pen.mean[k]!;
       r[band] = [pen.min[k]!, pen.max[k]!];
       const next = pen.t[k + 1];
-      if (next !== undefined && next - t > pen.bucketMs * 1.5) {
+      if (next !== undefined && next - t > gap) {
         const gap = row(t + pen.bucketMs);
         gap[mean] ??= null;
         gap[band] ??= null;
@@ -68,6 +69,21 @@ export function chartRows(pens: readonly PenSeries[], fromMs: number, toMs: numb
     }
   });
   return [...rows.values()].sort((a, b) => a.t - b.t);
+}
+
+/**
+ * How far apart two buckets may be and still be joined by the line: a tag scanned every 5 s in
+ * 1-s buckets has every fifth bucket, which is no gap. Gaps are more than 2.5 times the pen's
+ * usual spacing (the median over its buckets), or its bucket width when that is larger.
+ */
+export function gapAfterMs(pen: Pick<PenSeries, 't' | 'bucketMs'>): number {
+  const { t } = pen;
+  const step = Math.max(1, Math.floor(t.length / 200));
+  const spacings: number[] = [];
+  for (let k = step; k < t.length; k += step) spacings.push((t[k]! - t[k - step]!) / step);
+  spacings.sort((a, b) => a - b);
+  const usual = spacings[Math.floor(spacings.length / 2)] ?? pen.bucketMs;
+  return 2.5 * Math.max(pen.bucketMs, usual);
 }
 
 /** One Y axis per unit: pens that share a unit share the axis; the first unit is on the left. */
@@ -111,7 +127,7 @@ export function dropBefore(pen: PenSeries, fromMs: number): void {
   for (const column of [pen.t, pen.min, pen.max, pen.mean, pen.liveCount]) column.splice(0, keep);
 }
 
-/** The pen's bucket holding `timeMs`, or undefined (a gap, or outside its data). */
+/** The pen's bucket holding `timeMs` or the one before it on the line; undefined in a gap or outside the data. */
 export function valueAt(pen: PenSeries, timeMs: number): { mean: number; min: number; max: number } | undefined {
   const { t } = pen;
   let lo = 0;
@@ -122,7 +138,9 @@ export function valueAt(pen: PenSeries, timeMs: number): { mean: number; min: nu
     if (t[mid]! <= timeMs) lo = mid;
     else hi = mid - 1;
   }
-  if (timeMs >= t[lo]! + pen.bucketMs) return undefined;
+  // between two buckets that the line joins, the one before
+  if (timeMs >= t[lo]! + pen.bucketMs && (lo === t.length - 1 || t[lo + 1]! - t[lo]! > gapAfterMs(pen)))
+    return undefined;
   return { mean: pen.mean[lo]!, min: pen.min[lo]!, max: pen.max[lo]! };
 }
 
