@@ -25,6 +25,7 @@ import { ImportDialog } from '../components/transfer-dialog.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
+import { AddToTrendButton } from './add-to-trend-button.tsx';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
 
 const PAGE = 5_000; // the API's largest page
@@ -144,6 +145,7 @@ export default function TagsPage() {
           {tags.data && t('tags.shown', { shown: formatNumber(rows.length), total: formatNumber(tags.data.length) })}
         </Typography>
         {selected.size > 0 && <Typography color="primary">{t('tags.selected', { count: selected.size })}</Typography>}
+        <AddToTrendButton tagIds={selected} />
       </Stack>
       {(tags.failure ?? devices.failure) && (
         <FailureState failure={(tags.failure ?? devices.failure)!} onRetry={() => (tags.reload(), devices.reload())} />
