@@ -27,7 +27,7 @@ export async function startHeadlessServer(extraArgs: string[] = [], dataDir?: st
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`The server did not start within 180 s:\n${output}`)), 180_000);
     const check = (): void => {
       const match = /serving on (http:\/\/\S+)/.exec(output);
       if (match) {
