@@ -45,7 +45,8 @@ export async function signIn(page: Page, url: string, username: string, password
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill(username);
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('current-user')).toContainText(username);
+  // scrypt on a busy machine can take a while
+  await expect(page.getByTestId('current-user')).toContainText(username, { timeout: 30_000 });
 }
 
 /** Saves a screenshot of the whole page; every screen of the suite ends up in one folder. */

@@ -423,6 +423,7 @@ export const en = {
       connect: 'Connect',
       addressSpace: 'Address space',
       noChildren: 'No children',
+      browseAgain: 'Browse this folder again',
       loadMore: 'Load more ({{shown}} shown)',
       attributes: 'Attributes',
       refresh: 'Refresh',

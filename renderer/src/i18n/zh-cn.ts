@@ -411,6 +411,7 @@ export const zhCN: Translations = {
       connect: '连接',
       addressSpace: '地址空间',
       noChildren: '没有子节点',
+      browseAgain: '重新浏览此文件夹',
       loadMore: '加载更多（已显示 {{shown}} 个）',
       attributes: '属性',
       refresh: '刷新',

@@ -108,6 +108,7 @@ export function OpcUaBrowser() {
     setSelected(null);
     setAttributes(null);
     setTarget({ endpoint: url.trim(), opcua: settings() });
+    devices.reload();
   }
 
   const browse = useCallback(

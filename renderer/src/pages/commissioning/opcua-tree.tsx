@@ -69,10 +69,10 @@ export function OpcUaTree({
         }));
       } catch (error) {
         const message = apiFailure(error).message;
-        // keep the continuation point: "load more" can be tried again
+        // a continuation point the server no longer knows cannot be retried: "browse again" starts over
         patch((current) => ({
           entries: current?.entries ?? [],
-          continuationPoint: continuationPoint ?? null,
+          continuationPoint: null,
           loading: false,
           error: message,
         }));
@@ -204,6 +204,9 @@ export function OpcUaTree({
                 >
                   {kids.error}
                 </Typography>
+                <Button size="small" sx={{ ml: (depth + 1) * 2 + 3 }} onClick={() => void load(entry.nodeId)}>
+                  {t('commissioning.opcua.browseAgain')}
+                </Button>
               </li>
             )}
             {kids.continuationPoint && !kids.loading && (
