@@ -5,6 +5,7 @@ import { deviceFields, deviceFilter } from '../records/device-record.ts';
 import { exportDevices, importDevices } from '../transfer/device-transfer.ts';
 import { eventView } from '../live/frame-views.ts';
 import { id, updateInput } from './api-schemas.ts';
+import { applyToDrivers } from './driver-changes.ts';
 import { deviceStatuses, type DeviceStatusView } from './drivers-router.ts';
 import { liveStream } from './live-stream.ts';
 import { exportFileName, importInput, exportInput, runImport } from './transfer-procedures.ts';
@@ -64,22 +65,30 @@ export const devicesRouter = router({
 
   create: procedure('configure-devices')
     .input(deviceFields)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const { username } = signedIn(ctx).user;
-      return ctx.services.repos.devices.create({ ...input, createdBy: username, updatedBy: username });
+      const device = await ctx.services.repos.devices.create({ ...input, createdBy: username, updatedBy: username });
+      await applyToDrivers(ctx, [device.id]);
+      return device;
     }),
 
   update: procedure('configure-devices')
     .input(updateInput(deviceFields))
-    .mutation(({ ctx, input: { id: deviceId, ...patch } }) =>
-      ctx.services.repos.devices.update(deviceId, { ...patch, updatedBy: signedIn(ctx).user.username }),
-    ),
+    .mutation(async ({ ctx, input: { id: deviceId, ...patch } }) => {
+      const device = await ctx.services.repos.devices.update(deviceId, {
+        ...patch,
+        updatedBy: signedIn(ctx).user.username,
+      });
+      await applyToDrivers(ctx, [device.id]);
+      return device;
+    }),
 
   /** Deletes the device with its tags and alert rules; its alert history stays. */
   delete: procedure('configure-devices')
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
       await ctx.services.repos.devices.delete(input.id);
+      await applyToDrivers(ctx, [input.id]);
       return { id: input.id };
     }),
 
@@ -99,12 +108,14 @@ export const devicesRouter = router({
   /** All or nothing: any row with a problem and nothing changes; the report lists every problem. */
   import: procedure('configure-devices')
     .input(importInput)
-    .mutation(({ ctx, input }) =>
-      runImport(ctx, () =>
+    .mutation(async ({ ctx, input }) => {
+      const report = await runImport(ctx, () =>
         importDevices(ctx.services.database.db, input.format, input.content, {
           replaceExisting: input.replaceExisting,
           username: signedIn(ctx).user.username,
         }),
-      ),
-    ),
+      );
+      if (report.applied) await applyToDrivers(ctx, 'all');
+      return report;
+    }),
 });

@@ -8,6 +8,7 @@ import type { DeviceRuntime } from '../drivers/device-runner.ts';
 import type { DriverManager } from '../drivers/driver-manager.ts';
 import { driverConfigFields } from '../records/driver-config-record.ts';
 import { id, oneOf, updateInput } from './api-schemas.ts';
+import { applyToDrivers, devicesOfProtocol } from './driver-changes.ts';
 import { procedure, router, signedIn } from './trpc.ts';
 
 /** A device as the status views show it: its status and why, and what its polling is doing. */
@@ -76,16 +77,31 @@ const configsRouter = router({
 
   create: procedure('configure-drivers', { resourceType: 'driver_config' })
     .input(driverConfigFields)
-    .mutation(({ ctx, input }) => ctx.services.repos.driverConfigs.create(input)),
+    .mutation(async ({ ctx, input }) => {
+      const config = await ctx.services.repos.driverConfigs.create(input);
+      await applyToDrivers(ctx, await devicesOfProtocol(ctx, config.protocol));
+      return config;
+    }),
 
   update: procedure('configure-drivers', { resourceType: 'driver_config' })
     .input(updateInput(driverConfigFields))
-    .mutation(({ ctx, input: { id: configId, ...patch } }) => ctx.services.repos.driverConfigs.update(configId, patch)),
+    .mutation(async ({ ctx, input: { id: configId, ...patch } }) => {
+      const before = await ctx.services.repos.driverConfigs.get(configId);
+      const config = await ctx.services.repos.driverConfigs.update(configId, patch);
+      const affected = new Set(await devicesOfProtocol(ctx, config.protocol));
+      if (before && before.protocol !== config.protocol) {
+        for (const deviceId of await devicesOfProtocol(ctx, before.protocol)) affected.add(deviceId);
+      }
+      await applyToDrivers(ctx, affected);
+      return config;
+    }),
 
   delete: procedure('configure-drivers', { resourceType: 'driver_config' })
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
+      const before = await ctx.services.repos.driverConfigs.get(input.id);
       await ctx.services.repos.driverConfigs.delete(input.id);
+      if (before) await applyToDrivers(ctx, await devicesOfProtocol(ctx, before.protocol));
       return { id: input.id };
     }),
 });
@@ -127,7 +143,7 @@ export const driversRouter = router({
     return { started: ctx.services.drivers.started };
   }),
 
-  /** Restarts polling with the current devices, tags and driver configurations. */
+  /** Restarts polling of every device (edits apply by themselves; this starts everything afresh). */
   reload: procedure('configure-drivers').mutation(async ({ ctx }) => {
     await ctx.services.drivers.reload();
     return { started: ctx.services.drivers.started };

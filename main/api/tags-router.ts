@@ -10,6 +10,7 @@ import { tagWriteValue } from '../tags/tag-write-value.ts';
 import { exportTags, importTags } from '../transfer/tag-transfer.ts';
 import { ApiError } from './api-errors.ts';
 import { id, limit, offset, requiredOr, updateInput } from './api-schemas.ts';
+import { applyToDrivers } from './driver-changes.ts';
 import { liveStream } from './live-stream.ts';
 import { exportFileName, exportInput, importInput, runImport } from './transfer-procedures.ts';
 import { procedure, router, signedIn } from './trpc.ts';
@@ -63,16 +64,27 @@ export const tagsRouter = router({
 
   create: procedure('configure-devices')
     .input(tagFields.superRefine(checkTagRange))
-    .mutation(({ ctx, input }) => ctx.services.repos.tags.create(input)),
+    .mutation(async ({ ctx, input }) => {
+      const tag = await ctx.services.repos.tags.create(input);
+      await applyToDrivers(ctx, [tag.deviceId]);
+      return tag;
+    }),
 
   update: procedure('configure-devices')
     .input(updateInput(tagFields).superRefine(checkTagRange))
-    .mutation(({ ctx, input: { id: tagId, ...patch } }) => ctx.services.repos.tags.update(tagId, patch)),
+    .mutation(async ({ ctx, input: { id: tagId, ...patch } }) => {
+      const before = await ctx.services.repos.tags.get(tagId);
+      const tag = await ctx.services.repos.tags.update(tagId, patch);
+      await applyToDrivers(ctx, new Set([tag.deviceId, before?.deviceId ?? tag.deviceId]));
+      return tag;
+    }),
 
   delete: procedure('configure-devices')
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
+      const before = await ctx.services.repos.tags.get(input.id);
       await ctx.services.repos.tags.delete(input.id);
+      if (before) await applyToDrivers(ctx, [before.deviceId]);
       return { id: input.id };
     }),
 
@@ -179,9 +191,11 @@ export const tagsRouter = router({
   /** All or nothing: any row with a problem and nothing changes; the report lists every problem. */
   import: procedure('configure-devices')
     .input(importInput)
-    .mutation(({ ctx, input }) =>
-      runImport(ctx, () =>
+    .mutation(async ({ ctx, input }) => {
+      const report = await runImport(ctx, () =>
         importTags(ctx.services.database.db, input.format, input.content, { replaceExisting: input.replaceExisting }),
-      ),
-    ),
+      );
+      if (report.applied) await applyToDrivers(ctx, 'all');
+      return report;
+    }),
 });

@@ -217,6 +217,12 @@ export class DeviceRunner {
       this.pushCycle = undefined;
       return cycle.lost;
     }
+    // A device with nothing to read yet (a new device before its first tag) stays connected and
+    // idle: returning at once would reconnect and poll again in a loop that starves the process.
+    if (this.groups.length === 0) {
+      while (!this.stopped) await this.sleep(60_000);
+      return undefined;
+    }
     await Promise.all(this.groups.map((group) => this.pollGroup(group, cycle)));
     return cycle.lost;
   }

@@ -54,6 +54,11 @@ export class DeviceStatusRecorder {
     });
   }
 
+  /** Stops following a device (deleted, disabled, in maintenance): its row keeps what it has. */
+  forget(deviceId: string): void {
+    this.entries.delete(deviceId);
+  }
+
   get(deviceId: string): DeviceStatusSnapshot | undefined {
     const entry = this.entries.get(deviceId);
     return entry && { status: entry.status, reason: entry.reason, lastSeen: entry.lastSeen };

@@ -9,6 +9,8 @@
 // same transitions as DriverStateChange events.
 import type { DriverStatus, ProtocolKind } from '../../common/enums.ts';
 import type { Repositories } from '../db/repositories/repositories.ts';
+import type { Device } from '../db/repositories/devices-repository.ts';
+import type { DriverConfig } from '../db/repositories/driver-configs-repository.ts';
 import type { Tag } from '../db/repositories/tags-repository.ts';
 import {
   EventKind,
@@ -60,6 +62,11 @@ export class DriverManager {
   private readonly running = new Set<ProtocolKind>();
   /** devices whose polling a user stopped, with the reason; until startDevice() or a restart */
   private readonly paused = new Map<string, string>();
+  /** the drivers that can run here, and why the others cannot (set at start) */
+  private readonly usable = new Map<ProtocolKind, DriverFactory>();
+  private readonly unusable = new Map<ProtocolKind, string>();
+  /** one concurrency limit per driver configuration in use */
+  private readonly limits = new Map<string, ConcurrencyLimit>();
   private polling = false;
   private readonly status: DeviceStatusRecorder;
   private readonly log: DriverLog;
@@ -109,13 +116,21 @@ export class DriverManager {
     });
   }
 
-  /** Polls a device stopped by stopDevice() again (the drivers restart to pick it up). */
+  /** Polls a device stopped by stopDevice() again. */
   startDevice(deviceId: string): Promise<void> {
     return this.queue(async () => {
-      if (!this.paused.delete(deviceId) || !this.polling) return;
-      await this.stopNow();
-      await this.startNow();
+      if (this.paused.delete(deviceId)) await this.restartDevices(new Set([deviceId]));
     });
+  }
+
+  /**
+   * Applies a change to devices, their tags or driver configurations that the named devices are
+   * affected by, while the gateway polls: only those devices restart (a deleted or disabled one
+   * stops). A no-op while stopped: start() reads everything anew.
+   */
+  applyDeviceChanges(deviceIds: Iterable<string>): Promise<void> {
+    const affected = new Set(deviceIds);
+    return this.queue(() => (affected.size > 0 ? this.restartDevices(affected) : Promise.resolve()));
   }
 
   /** Whether a user stopped this device's polling. */
@@ -134,8 +149,8 @@ export class DriverManager {
     if (this.polling) return;
     this.polling = true;
     const { repos, factories } = this.options;
-    const usable = new Map<ProtocolKind, DriverFactory>();
-    const unusable = new Map<ProtocolKind, string>();
+    this.usable.clear();
+    this.unusable.clear();
     for (const factory of factories) {
       const reason = await factory.unavailableReason();
       await repos.driverRegistry.upsert({
@@ -150,10 +165,10 @@ export class DriverManager {
         errorMessage: reason ?? null,
       });
       if (reason) {
-        unusable.set(factory.protocol, reason);
+        this.unusable.set(factory.protocol, reason);
         this.announceDriver(factory.protocol, factory.protocol, 'ERROR', reason);
       } else {
-        usable.set(factory.protocol, factory);
+        this.usable.set(factory.protocol, factory);
         this.announceDriver(factory.protocol, factory.protocol, 'LOADED', '');
       }
     }
@@ -169,49 +184,102 @@ export class DriverManager {
       if (!list) tagsByDevice.set(tag.deviceId, (list = []));
       list.push(tag);
     }
-    const limits = new Map<string, ConcurrencyLimit>();
+    const started: DeviceRunner[] = [];
     for (const device of devices) {
-      // Maintenance is the operator's "leave it alone": not polled, status kept.
-      if (!device.enabled || device.status === 'Maintenance') continue;
-      const problem = unusable.get(device.protocol);
-      const factory = usable.get(device.protocol);
-      if (!factory && !problem) continue; // a protocol this gateway has no driver for (yet)
-      this.status.track(device);
-      const pausedBecause = this.paused.get(device.id);
-      if (pausedBecause !== undefined) {
-        this.status.change(device.id, 'Unknown', pausedBecause);
-        continue;
-      }
-      if (problem) {
-        this.status.change(device.id, 'Error', `the ${device.protocol} driver cannot run here: ${problem}`);
-        continue;
-      }
-      const assignment = assignDriverConfig(device, configs);
-      if (!assignment.ok) {
-        this.status.change(device.id, assignment.disabled ? 'Unknown' : 'Error', assignment.message);
-        continue;
-      }
-      const driverId = assignment.configId ?? device.protocol;
-      let limit = limits.get(driverId);
-      if (!limit) limits.set(driverId, (limit = new ConcurrencyLimit(assignment.settings.maxConcurrent)));
-      const runner = new DeviceRunner({
-        device,
-        tags: tagsByDevice.get(device.id) ?? [],
-        settings: assignment.settings,
-        driver: (factory as DriverFactory).create(),
-        sink: this.options.sink,
-        status: this.status,
-        limit,
-        log: this.log,
-      });
-      this.runners.set(device.id, runner);
-      this.active.set(driverId, { driverId, protocol: device.protocol, name: assignment.settings.name });
-      this.running.add(device.protocol);
+      const runner = this.prepareDevice(device, tagsByDevice.get(device.id) ?? [], configs);
+      if (runner) started.push(runner);
     }
     for (const protocol of this.running) await this.setRegistryStatus(protocol, 'RUNNING');
     for (const config of this.active.values()) this.announceDriver(config.driverId, config.protocol, 'RUNNING', '');
-    for (const runner of this.runners.values()) runner.start();
+    for (const runner of started) runner.start();
     this.log.info(`polling ${this.runners.size} device(s)`);
+  }
+
+  /**
+   * Sets up the polling of one device as its row, tags and the driver configurations say: a
+   * runner (returned, not started yet), or its status with the reason it is not polled.
+   */
+  private prepareDevice(device: Device, tags: Tag[], configs: readonly DriverConfig[]): DeviceRunner | undefined {
+    // Maintenance is the operator's "leave it alone": not polled, status kept.
+    if (!device.enabled || device.status === 'Maintenance') return undefined;
+    const problem = this.unusable.get(device.protocol);
+    const factory = this.usable.get(device.protocol);
+    if (!factory && !problem) return undefined; // a protocol this gateway has no driver for (yet)
+    this.status.track(device);
+    const pausedBecause = this.paused.get(device.id);
+    if (pausedBecause !== undefined) {
+      this.status.change(device.id, 'Unknown', pausedBecause);
+      return undefined;
+    }
+    if (problem) {
+      this.status.change(device.id, 'Error', `the ${device.protocol} driver cannot run here: ${problem}`);
+      return undefined;
+    }
+    const assignment = assignDriverConfig(device, configs);
+    if (!assignment.ok) {
+      this.status.change(device.id, assignment.disabled ? 'Unknown' : 'Error', assignment.message);
+      return undefined;
+    }
+    const driverId = assignment.configId ?? device.protocol;
+    let limit = this.limits.get(driverId);
+    if (!limit) this.limits.set(driverId, (limit = new ConcurrencyLimit(assignment.settings.maxConcurrent)));
+    const runner = new DeviceRunner({
+      device,
+      tags,
+      settings: assignment.settings,
+      driver: (factory as DriverFactory).create(),
+      sink: this.options.sink,
+      status: this.status,
+      limit,
+      log: this.log,
+    });
+    this.runners.set(device.id, runner);
+    this.active.set(driverId, { driverId, protocol: device.protocol, name: assignment.settings.name });
+    this.running.add(device.protocol);
+    return runner;
+  }
+
+  /**
+   * Restarts the polling of the named devices with what the database holds now (their row, their
+   * tags, the driver configurations); a device deleted, disabled or put in maintenance stops.
+   * The other devices poll on undisturbed.
+   */
+  private async restartDevices(deviceIds: ReadonlySet<string>): Promise<void> {
+    if (!this.polling) return;
+    const { repos } = this.options;
+    const stopping = [...deviceIds].flatMap((deviceId) => {
+      const runner = this.runners.get(deviceId);
+      this.runners.delete(deviceId);
+      return runner ? [runner] : [];
+    });
+    await Promise.all(stopping.map((runner) => runner.stop()));
+    // The stopped runners' last status writes land before the rows are read again.
+    await this.status.flush();
+    const configs = await repos.driverConfigs.list();
+    const started: DeviceRunner[] = [];
+    const runningBefore = new Set(this.running);
+    for (const deviceId of deviceIds) {
+      const [device, tags] = await Promise.all([
+        repos.devices.get(deviceId),
+        repos.tags.list({ deviceId, enabled: true }),
+      ]);
+      const runner = device ? this.prepareDevice(device, tags, configs) : undefined;
+      if (runner) {
+        started.push(runner);
+      } else if (!device || device.status === 'Maintenance') {
+        if (!device) this.paused.delete(deviceId);
+        this.status.forget(deviceId);
+      } else if (!device.enabled) {
+        this.status.change(deviceId, 'Unknown', 'the device is disabled');
+        await this.status.flush();
+        this.status.forget(deviceId);
+      }
+    }
+    for (const protocol of this.running) {
+      if (!runningBefore.has(protocol)) await this.setRegistryStatus(protocol, 'RUNNING');
+    }
+    for (const runner of started) runner.start();
+    this.log.info(`applied the changes of ${deviceIds.size} device(s); polling ${this.runners.size} device(s)`);
   }
 
   private async stopNow(): Promise<void> {
@@ -225,6 +293,7 @@ export class DriverManager {
     for (const config of this.active.values()) this.announceDriver(config.driverId, config.protocol, 'STOPPED', '');
     this.running.clear();
     this.active.clear();
+    this.limits.clear();
   }
 
   private async setRegistryStatus(protocol: ProtocolKind, status: DriverStatus): Promise<void> {

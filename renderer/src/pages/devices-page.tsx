@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { RowActions } from '../components/row-actions.tsx';
 import { ExportMenu } from '../components/export-menu.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
+import { EmptyState, FailureState, LoadingState } from '../components/page-states.tsx';
 import { DeviceStatusChip } from '../components/status-chips.tsx';
 import { ImportDialog } from '../components/transfer-dialog.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
@@ -58,7 +58,6 @@ export default function DevicesPage() {
           {notice}
         </Alert>
       )}
-      <NotYetAvailable what={t('devices.driverControl')} />
       {devices.failure && <FailureState failure={devices.failure} onRetry={devices.reload} />}
       {devices.loading && !devices.data && <LoadingState />}
       {devices.data?.length === 0 && (

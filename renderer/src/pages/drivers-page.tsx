@@ -1,5 +1,6 @@
-// Drivers: the installed protocol drivers (version, status, last error) and the driver
-// configurations, which can be created, changed and deleted.
+// Drivers: polling (start/stop, per device status and last error), the installed protocol
+// drivers (version, status, last error) and the driver configurations, which can be created,
+// changed and deleted (a change applies to the devices at once).
 import AddIcon from '@mui/icons-material/Add';
 import { Box, Button, Chip, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useState } from 'react';
@@ -14,6 +15,7 @@ import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime, formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
 import { DriverConfigDialog } from './driver-config-dialog.tsx';
+import { DriverPolling } from './driver-polling.tsx';
 
 type DriverConfig = ApiOutputs['drivers']['configs']['list'][number];
 
@@ -29,6 +31,7 @@ export default function DriversPage() {
   return (
     <Box sx={{ pb: 3 }}>
       <PageHeader title={t('nav.drivers')} />
+      <DriverPolling mayControl={mayConfigure} onChanged={registry.reload} />
       <Typography variant="h6" component="h3" sx={{ px: 3 }}>
         {t('drivers.installed')}
       </Typography>

@@ -1,24 +1,34 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
-// scroll as smoothly as 10. Live values show beside each tag when the gateway streams them.
-import { Box, GlobalStyles, Typography } from '@mui/material';
+// scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
+// a batch of changes re-renders those rows' cells, never the grid.
+import EditIcon from '@mui/icons-material/Edit';
+import { Box, GlobalStyles, IconButton, Typography } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutputs } from '../api/api-client.ts';
+import { formatDateTime } from '../i18n/formatters.ts';
+import { useLiveValue } from '../stores/live-values-store.ts';
+import { liveValueText } from './live-value-text.ts';
+import { tagIsWritable } from './tag-write-form.ts';
 
 export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 
 const ROW_HEIGHT = 32;
+/** how long a changed value stays marked (the mark fades out over this time) */
+export const CHANGED_MARK_MS = 2_000;
+// Quality and Time get room for "Uncertain (TIMEOUT)" and a localized date-time, and a gap.
 const COLUMNS = [
-  { key: 'name', width: '22%' },
-  { key: 'device', width: '14%' },
-  { key: 'address', width: '11%' },
-  { key: 'dataType', width: '9%' },
+  { key: 'name', width: '18%' },
+  { key: 'device', width: '12%' },
+  { key: 'address', width: '9%' },
+  { key: 'dataType', width: '7%' },
   { key: 'value', width: '12%' },
-  { key: 'unit', width: '7%' },
-  { key: 'quality', width: '8%' },
-  { key: 'timestamp', width: '10%' },
-  { key: 'access', width: '7%' },
+  { key: 'unit', width: '6%' },
+  { key: 'quality', width: '12%' },
+  { key: 'timestamp', width: '15%' },
+  { key: 'access', width: '6%' },
+  { key: 'write', width: '3%' },
 ] as const;
 
 interface TagGridProps {
@@ -27,9 +37,11 @@ interface TagGridProps {
   selected: ReadonlySet<string>;
   onToggle(tagId: string): void;
   onOpen(tag: TagRow): void;
+  /** opens the write dialog; absent when the signed-in role may not write */
+  onWrite?: (tag: TagRow) => void;
 }
 
-export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen }: TagGridProps) {
+export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite }: TagGridProps) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -47,9 +59,9 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen }: TagGr
     >
       <Box role="row" sx={{ display: 'flex', borderBottom: 1, borderColor: 'divider', fontWeight: 600, px: 1 }}>
         {COLUMNS.map((column) => (
-          <Box role="columnheader" key={column.key} sx={{ width: column.width, py: 0.75, pr: 1 }}>
-            <Typography variant="body2" sx={{ fontWeight: 600 }}>
-              {t(`tags.columns.${column.key}`)}
+          <Box role="columnheader" key={column.key} sx={{ width: column.width, py: 0.75, pr: 2 }}>
+            <Typography variant="body2" sx={{ fontWeight: 600 }} noWrap>
+              {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
             </Typography>
           </Box>
         ))}
@@ -75,6 +87,8 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen }: TagGr
                 selected={selected.has(row.id)}
                 onToggle={onToggle}
                 onOpen={onOpen}
+                onWrite={onWrite && tagIsWritable(row) ? onWrite : undefined}
+                writeLabel={t('write.title', { name: row.name })}
               />
             );
           })}
@@ -93,12 +107,14 @@ interface GridRowProps {
   selected: boolean;
   onToggle(tagId: string): void;
   onOpen(tag: TagRow): void;
+  onWrite: ((tag: TagRow) => void) | undefined;
+  writeLabel: string;
 }
 
 // Rows are plain elements styled by class (GRID_STYLES): a row that scrolls into view costs
 // no style computation, which keeps each frame short with thousands of rows passing by.
 const GridRow = memo(function GridRow(props: GridRowProps) {
-  const { row, index, top, deviceName, accessLabel, selected, onToggle, onOpen } = props;
+  const { row, index, top, deviceName, accessLabel, selected, onToggle, onOpen, onWrite, writeLabel } = props;
   return (
     <div
       role="row"
@@ -118,34 +134,70 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="gridcell" style={{ width: '22%' }}>
+      <div role="gridcell" style={{ width: '18%' }}>
         {row.name}
       </div>
-      <div role="gridcell" style={{ width: '14%' }}>
+      <div role="gridcell" style={{ width: '12%' }}>
         {deviceName}
       </div>
-      <div role="gridcell" className="mono" style={{ width: '11%' }}>
+      <div role="gridcell" className="mono" style={{ width: '9%' }}>
         {row.address}
       </div>
-      <div role="gridcell" style={{ width: '9%' }}>
+      <div role="gridcell" style={{ width: '7%' }}>
         {row.dataType}
       </div>
-      <div role="gridcell" className="mono" style={{ width: '12%' }}>
-        —
-      </div>
-      <div role="gridcell" style={{ width: '7%' }}>
-        {row.unit ?? ''}
-      </div>
-      <div role="gridcell" style={{ width: '8%' }}>
-        —
-      </div>
-      <div role="gridcell" style={{ width: '10%' }}>
-        —
-      </div>
-      <div role="gridcell" style={{ width: '7%' }}>
+      <LiveCells tagId={row.id} unit={row.unit ?? ''} />
+      <div role="gridcell" style={{ width: '6%' }}>
         {accessLabel}
       </div>
+      <div role="gridcell" style={{ width: '3%' }}>
+        {onWrite && (
+          <IconButton
+            size="small"
+            aria-label={writeLabel}
+            data-testid="write-tag"
+            onClick={(event) => {
+              event.stopPropagation();
+              onWrite(row);
+            }}
+          >
+            <EditIcon fontSize="small" />
+          </IconButton>
+        )}
+      </div>
     </div>
+  );
+});
+
+/** Value, unit, quality and time of one tag: the only part of a row a live batch re-renders. */
+const LiveCells = memo(function LiveCells({ tagId, unit }: { tagId: string; unit: string }) {
+  const { t } = useTranslation();
+  const live = useLiveValue(tagId);
+  const view = live?.view;
+  const fresh = live !== undefined && live.changedAt > 0 && Date.now() - live.changedAt < CHANGED_MARK_MS;
+  return (
+    <>
+      <div role="gridcell" className="mono" style={{ width: '12%' }} data-testid="tag-value">
+        {/* a new key restarts the fade-out animation of the "changed" mark */}
+        <span key={live?.changedAt ?? 0} className={fresh ? 'changed' : undefined}>
+          {view ? liveValueText(view.value) : '—'}
+        </span>
+      </div>
+      <div role="gridcell" style={{ width: '6%' }}>
+        {unit}
+      </div>
+      <div
+        role="gridcell"
+        style={{ width: '12%' }}
+        data-quality={view?.quality}
+        title={view?.reason ? t(`live.quality.${view.quality}`) + ` (${view.reason})` : undefined}
+      >
+        {view ? t(`live.quality.${view.quality}`) + (view.reason ? ` (${view.reason})` : '') : '—'}
+      </div>
+      <div role="gridcell" style={{ width: '15%' }}>
+        {view ? formatDateTime(new Date(view.sourceTime)) : '—'}
+      </div>
+    </>
   );
 });
 
@@ -171,12 +223,26 @@ const TagGridStyles = memo(function TagGridStyles() {
           '&[aria-disabled="true"]': { opacity: 0.55 },
           '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
           '& > [role="gridcell"]': {
-            paddingRight: 8,
+            paddingRight: 16,
             overflow: 'hidden',
             textOverflow: 'ellipsis',
             whiteSpace: 'nowrap',
           },
           '& > .mono': { fontFamily: 'monospace' },
+          '& [data-quality="Uncertain"]': { color: theme.palette.warning.main },
+          '& [data-quality="Bad"]': { color: theme.palette.error.main },
+          '& .changed': {
+            animation: `tag-value-changed ${CHANGED_MARK_MS}ms ease-out`,
+            borderRadius: 2,
+            padding: '0 4px',
+            margin: '0 -4px',
+          },
+        },
+        '@keyframes tag-value-changed': {
+          from: {
+            backgroundColor: theme.palette.mode === 'dark' ? 'rgba(255, 213, 79, 0.45)' : 'rgba(255, 193, 7, 0.5)',
+          },
+          to: { backgroundColor: 'transparent' },
         },
       })}
     />

@@ -1,5 +1,6 @@
 // Tag browser: devices on the left (each with its tags' count), every tag in a virtualized grid
-// on the right, with search and filters; tag definitions can be imported and exported.
+// on the right with its live value, with search and filters; writable tags can be written (by the
+// roles that may); tag definitions can be imported and exported.
 import UploadIcon from '@mui/icons-material/Upload';
 import {
   Alert,
@@ -20,13 +21,16 @@ import { TAG_ACCESS, TAG_DATA_TYPES } from '../../../common/enums.ts';
 import { roleMay } from '../auth/role-access.ts';
 import { ExportMenu } from '../components/export-menu.tsx';
 import { PageHeader } from '../components/page-header.tsx';
-import { EmptyState, FailureState, LoadingState, NotYetAvailable } from '../components/page-states.tsx';
+import { EmptyState, FailureState, LoadingState } from '../components/page-states.tsx';
 import { ImportDialog } from '../components/transfer-dialog.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
 import { AddToTrendButton } from './add-to-trend-button.tsx';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
+import { TagWriteDialog } from './tag-write-dialog.tsx';
+import { tagIsWritable } from './tag-write-form.ts';
+import { useLiveValues, type LiveState } from './use-live-values.ts';
 
 const PAGE = 5_000; // the API's largest page
 
@@ -54,6 +58,10 @@ export default function TagsPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [importing, setImporting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [writing, setWriting] = useState<TagRow | null>(null);
+  const mayWrite = roleMay(user.role, 'write-tags');
+  const deviceIds = useMemo(() => (devices.data ?? []).map((device) => device.id).slice(0, 1_000), [devices.data]);
+  const live = useLiveValues(deviceIds);
   const query = useDeferredValue(search.trim().toLowerCase());
 
   const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
@@ -104,7 +112,7 @@ export default function TagsPage() {
           {notice}
         </Alert>
       )}
-      <NotYetAvailable what={t('tags.liveValues')} />
+      <LiveStatus state={live} />
       <Stack direction="row" spacing={2} sx={{ px: 3, pb: 1, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <TextField
           label={t('tags.search')}
@@ -179,11 +187,15 @@ export default function TagsPage() {
               deviceNames={deviceNames}
               selected={selected}
               onToggle={toggle}
-              onOpen={() => undefined}
+              onOpen={(tag) => {
+                if (mayWrite && tagIsWritable(tag)) setWriting(tag);
+              }}
+              onWrite={mayWrite ? setWriting : undefined}
             />
           )}
         </Paper>
       </Box>
+      {writing && <TagWriteDialog tag={writing} onClose={() => setWriting(null)} />}
       {importing && (
         <ImportDialog
           what={t('nav.tags')}
@@ -195,5 +207,17 @@ export default function TagsPage() {
         />
       )}
     </Box>
+  );
+}
+
+/** Whether values are live, and when not, why and that it reconnects by itself. */
+function LiveStatus({ state }: { state: LiveState }) {
+  const { t } = useTranslation();
+  if (state.kind === 'live') return null;
+  if (state.kind === 'connecting') return null;
+  return (
+    <Alert severity="warning" sx={{ mx: 3, mb: 1 }} role="status" data-testid="live-status">
+      {state.kind === 'offline' ? t('live.offline') : t('live.failed', { message: state.message })}
+    </Alert>
   );
 }

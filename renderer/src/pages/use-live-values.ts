@@ -1,0 +1,53 @@
+// Streams the live values of the given devices' tags into the live value store: a snapshot, then
+// coalesced batches. When the stream fails (the gateway went away, the call was refused) it says
+// so in words and opens it again by itself a little later.
+import { useEffect, useState } from 'react';
+import { apiFailure } from '../api/api-error-text.ts';
+import { liveValues } from '../stores/live-values-store.ts';
+import { api, useSession } from '../stores/session-store.ts';
+
+export type LiveState =
+  { kind: 'connecting' } | { kind: 'live' } | { kind: 'offline' } | { kind: 'failed'; message: string };
+
+const RETRY_MS = 3_000;
+/** a batch at most twice a second: a person reads no faster, and the grid stays calm */
+const INTERVAL_MS = 500;
+
+export function useLiveValues(deviceIds: readonly string[]): LiveState {
+  const [state, setState] = useState<LiveState>({ kind: 'connecting' });
+  const offline = useSession((session) => session.offline);
+  const key = deviceIds.join(',');
+
+  useEffect(() => {
+    if (deviceIds.length === 0) return undefined;
+    let subscription: { unsubscribe(): void } | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let ended = false;
+    const open = () => {
+      setState({ kind: 'connecting' });
+      subscription = api.tags.live.subscribe(
+        { deviceIds: [...deviceIds], intervalMs: INTERVAL_MS },
+        {
+          onData(message) {
+            if (message.kind === 'snapshot') liveValues.reset(message.values);
+            else liveValues.apply(message.values);
+            setState((previous) => (previous.kind === 'live' ? previous : { kind: 'live' }));
+          },
+          onError(error) {
+            if (ended) return;
+            setState({ kind: 'failed', message: apiFailure(error).message });
+            retry = setTimeout(open, RETRY_MS);
+          },
+        },
+      );
+    };
+    open();
+    return () => {
+      ended = true;
+      clearTimeout(retry);
+      subscription?.unsubscribe();
+    };
+  }, [key]); // the device list (as text) is the stream's identity
+
+  return offline ? { kind: 'offline' } : state;
+}

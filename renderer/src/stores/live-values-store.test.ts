@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { TagValueView } from '../../../common/live-values-message.ts';
+import { LiveValueStore } from './live-values-store.ts';
+
+const view = (
+  tagId: string,
+  value: TagValueView['value'],
+  sequenceId: number,
+  quality: TagValueView['quality'] = 'Good',
+) => ({ tagId, deviceId: 'd', value, quality, reason: null, errorCode: 0, sourceTime: 0, sequenceId }) as TagValueView;
+
+describe('the live value store', () => {
+  it('wakes only the listeners of the tags in a batch', () => {
+    const store = new LiveValueStore();
+    const woken: string[] = [];
+    for (const tagId of ['a', 'b', 'c']) store.subscribe(tagId, () => woken.push(tagId));
+    store.reset([view('a', 1, 1), view('b', 2, 2)]);
+    woken.length = 0;
+    store.apply([view('b', 3, 5)], 1000);
+    expect(woken).toEqual(['b']);
+    expect(store.get('b')).toMatchObject({ view: { value: 3 }, changedAt: 1000 });
+    expect(store.get('a')?.changedAt).toBe(0); // a snapshot is not a change
+  });
+
+  it('ignores an older update, and does not mark an unchanged value as changed', () => {
+    const store = new LiveValueStore();
+    store.apply([view('a', 1, 10)], 100);
+    store.apply([view('a', 9, 9)], 200);
+    expect(store.get('a')?.view.value).toBe(1);
+    store.apply([view('a', 1, 11)], 300);
+    expect(store.get('a')?.changedAt).toBe(100);
+    store.apply([view('a', 1, 12, 'Bad')], 400);
+    expect(store.get('a')?.changedAt).toBe(400);
+  });
+
+  it('drops a listener on unsubscribe, and a snapshot wakes tags that left it', () => {
+    const store = new LiveValueStore();
+    let calls = 0;
+    const stop = store.subscribe('a', () => calls++);
+    store.apply([view('a', 1, 1)]);
+    store.reset([]);
+    expect(calls).toBe(2);
+    expect(store.get('a')).toBeUndefined();
+    stop();
+    store.apply([view('a', 2, 2)]);
+    expect(calls).toBe(2);
+  });
+});
