@@ -37,12 +37,7 @@ export interface WorkerQueryable {
 function startWorker(): Worker {
   const options = { name: 'pglite', execArgv: [] };
   if (import.meta.url.endsWith('.ts')) {
-    // `--import tsx` in the worker's execArgv does not reach its entry module on Node 20.
-    const source = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
-    return new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${source}, ${source}))`, {
-      ...options,
-      eval: true,
-    });
+    return new Worker(new URL('./pglite-worker-from-source.mjs', import.meta.url), options);
   }
   const built = appPath('out', 'main', 'pglite-worker.js');
   if (!existsSync(built)) throw new Error(`The PGlite worker ${built} is missing: run the build`);
