@@ -238,7 +238,7 @@ function AlertHistory({
           </Suspense>
         )}
       </Paper>
-      <Stack direction="row" spacing={2} sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
         <TextField
           select
           label={t('alerts.level')}
