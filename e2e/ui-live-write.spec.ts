@@ -52,6 +52,10 @@ test('a device added in the form shows live values without a restart, and a setp
   await expect(row.getByTestId('tag-value')).toHaveText('70', { timeout: 20_000 });
   await expect(row).toContainText('Good');
   await page.getByTestId('tag-search').fill('');
+  await expect(page.getByTestId('tag-count')).toHaveText(/^([\d,]+) of \1 tags$/);
+  await expect(
+    page.getByTestId('tag-row').filter({ hasText: 'flow_temperature' }).getByTestId('tag-value'),
+  ).not.toHaveText('—', { timeout: 20_000 });
   await screenshot(page, 'tags-live');
   await page.getByTestId('tag-search').fill('line2_setpoint');
 

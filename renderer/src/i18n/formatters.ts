@@ -14,6 +14,19 @@ export function formatDateTime(value: Date | string | null | undefined): string 
   return format.format(date);
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A value from today as its time of day ("8:31:05 AM"); an older one as the full date-time. */
+export function formatRecentTime(value: Date, now = new Date()): string {
+  if (value.toDateString() !== now.toDateString()) return formatDateTime(value);
+  let format = timeFormats.get(i18n.language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'medium' });
+    timeFormats.set(i18n.language, format);
+  }
+  return format.format(value);
+}
+
 export function formatNumber(value: number | null | undefined, maximumFractionDigits = 3): string {
   if (value === null || value === undefined) return '—';
   return new Intl.NumberFormat(i18n.language, { maximumFractionDigits }).format(value);

@@ -143,7 +143,7 @@ function AlertHistory({
           </Suspense>
         )}
       </Paper>
-      <Stack direction="row" spacing={2} sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
         <TextField
           select
           slotProps={ALL_SHOWN}

@@ -61,7 +61,7 @@ export default function AuditPage() {
   return (
     <Box sx={{ pb: 3 }}>
       <PageHeader title={t('nav.audit')} />
-      <Stack direction="row" spacing={2} sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ px: 3, pb: 2, flexWrap: 'wrap', rowGap: 2 }}>
         <TextField label={t('audit.user')} value={username} onChange={(event) => setUsername(event.target.value)} />
         <TextField
           label={t('audit.action')}

@@ -136,7 +136,7 @@ export function DriverConfigDialog({
               {select('connectionType', t('drivers.connectionType'), CONNECTION_TYPES)}
             </Stack>
             <TextField label={t('devices.description')} {...register('description')} />
-            <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }}>
+            <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', rowGap: 2 }}>
               {NUMBER_FIELDS.map(([name, min]) => (
                 <TextField
                   key={name}

@@ -32,6 +32,8 @@ type DeviceStatus = ApiOutputs['drivers']['status']['devices'][number];
 type Pending = { kind: 'all'; start: boolean } | { kind: 'device'; device: DeviceStatus; start: boolean };
 
 const REFRESH_MS = 2_000;
+/** the page's tables line up with its headings (24 px in from both sides) */
+export const PAGE_TABLE = { mx: 3, width: 'calc(100% - 48px)' } as const;
 
 export function DriverPolling({ mayControl, onChanged }: { mayControl: boolean; onChanged(): void }) {
   const { t } = useTranslation();
@@ -73,7 +75,7 @@ export function DriverPolling({ mayControl, onChanged }: { mayControl: boolean; 
       {status.failure && <FailureState failure={status.failure} onRetry={status.reload} />}
       {status.loading && !status.data && <LoadingState />}
       {status.data && (
-        <Table size="small" aria-label={t('polling.title')}>
+        <Table size="small" aria-label={t('polling.title')} sx={PAGE_TABLE}>
           <TableHead>
             <TableRow>
               <TableCell>{t('devices.name')}</TableCell>

@@ -15,7 +15,7 @@ import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime, formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
 import { DriverConfigDialog } from './driver-config-dialog.tsx';
-import { DriverPolling } from './driver-polling.tsx';
+import { DriverPolling, PAGE_TABLE } from './driver-polling.tsx';
 
 type DriverConfig = ApiOutputs['drivers']['configs']['list'][number];
 
@@ -39,7 +39,7 @@ export default function DriversPage() {
       {registry.loading && !registry.data && <LoadingState />}
       {registry.data?.length === 0 && <EmptyState title={t('drivers.noneInstalled')} />}
       {!!registry.data?.length && (
-        <Table size="small" aria-label={t('drivers.installed')}>
+        <Table size="small" aria-label={t('drivers.installed')} sx={PAGE_TABLE}>
           <TableHead>
             <TableRow>
               <TableCell>{t('devices.protocol')}</TableCell>
@@ -84,7 +84,7 @@ export default function DriversPage() {
       {configs.failure && <FailureState failure={configs.failure} onRetry={configs.reload} />}
       {configs.data?.length === 0 && <EmptyState title={t('drivers.noConfigs')} />}
       {!!configs.data?.length && (
-        <Table size="small" aria-label={t('drivers.configs')}>
+        <Table size="small" aria-label={t('drivers.configs')} sx={PAGE_TABLE}>
           <TableHead>
             <TableRow>
               <TableCell>{t('drivers.configName')}</TableCell>

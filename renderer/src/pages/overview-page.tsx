@@ -88,7 +88,7 @@ export default function OverviewPage() {
   return (
     <Box sx={{ pb: 3 }}>
       <PageHeader title={t('nav.overview')} />
-      <Stack direction="row" spacing={2} sx={{ px: 3, flexWrap: 'wrap', rowGap: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ px: 3, flexWrap: 'wrap', rowGap: 2 }}>
         <Figure label={t('overview.devicesOnline')} value={`${online} / ${rows.length}`} />
         <Figure label={t('overview.tags')} value={formatNumber(tags)} />
         <Figure label={t('overview.activeAlerts')} value={formatNumber(alerts)} alarm={alerts > 0} />
@@ -185,7 +185,7 @@ function SystemHealth({
       <Typography variant="h6" component="h3">
         {t('health.title')}
       </Typography>
-      <Stack direction="row" spacing={2} sx={{ pt: 1, flexWrap: 'wrap', rowGap: 2 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ pt: 1, flexWrap: 'wrap', rowGap: 2 }}>
         <Figure label={t('health.framesPerSecond')} value={formatNumber(metrics.bus.framesInPerSecond, 0)} />
         <Figure label={t('health.eventLoopLag')} value={`${formatNumber(lag, 1)} ms`} alarm={lag > 100} />
         {historian && (

@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutputs } from '../api/api-client.ts';
-import { formatDateTime } from '../i18n/formatters.ts';
+import { formatDateTime, formatRecentTime } from '../i18n/formatters.ts';
 import { useLiveValue } from '../stores/live-values-store.ts';
 import { liveValueText } from './live-value-text.ts';
 import { tagIsWritable } from './tag-write-form.ts';
@@ -17,19 +17,26 @@ export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 const ROW_HEIGHT = 32;
 /** how long a changed value stays marked (the mark fades out over this time) */
 export const CHANGED_MARK_MS = 2_000;
-// Quality and Time get room for "Uncertain (TIMEOUT)" and a localized date-time, and a gap.
+// At 1280 px the grid is about 750 px wide: every column must fit its header and its usual
+// content (an address like 400011, "Float", "Uncertain", a time of day) with an 8 px gap.
+// The write column fits a small icon button (34 px).
 const COLUMNS = [
-  { key: 'name', width: '18%' },
-  { key: 'device', width: '12%' },
-  { key: 'address', width: '9%' },
-  { key: 'dataType', width: '7%' },
-  { key: 'value', width: '12%' },
+  { key: 'name', width: '17%' },
+  { key: 'device', width: '13%' },
+  { key: 'address', width: '10%' },
+  { key: 'dataType', width: '8%' },
+  { key: 'value', width: '11%' },
   { key: 'unit', width: '6%' },
-  { key: 'quality', width: '12%' },
-  { key: 'timestamp', width: '15%' },
-  { key: 'access', width: '6%' },
-  { key: 'write', width: '3%' },
+  { key: 'quality', width: '10%' },
+  { key: 'timestamp', width: '12%' },
+  { key: 'access', width: '8%' },
+  { key: 'write', width: '5%' },
 ] as const;
+const WIDTH = Object.fromEntries(COLUMNS.map((column) => [column.key, column.width])) as Record<
+  (typeof COLUMNS)[number]['key'],
+  string
+>;
+const CELL_GAP = 8;
 
 interface TagGridProps {
   rows: readonly TagRow[];
@@ -59,8 +66,17 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
     >
       <Box role="row" sx={{ display: 'flex', borderBottom: 1, borderColor: 'divider', fontWeight: 600, px: 1 }}>
         {COLUMNS.map((column) => (
-          <Box role="columnheader" key={column.key} sx={{ width: column.width, py: 0.75, pr: 2 }}>
-            <Typography variant="body2" sx={{ fontWeight: 600 }} noWrap>
+          <Box
+            role="columnheader"
+            key={column.key}
+            sx={{ width: column.width, py: 0.75, pr: `${CELL_GAP}px`, minWidth: 0 }}
+          >
+            <Typography
+              variant="body2"
+              sx={{ fontWeight: 600 }}
+              noWrap
+              title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
+            >
               {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
             </Typography>
           </Box>
@@ -134,23 +150,23 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="gridcell" style={{ width: '18%' }}>
+      <div role="gridcell" style={{ width: WIDTH.name }} title={row.name}>
         {row.name}
       </div>
-      <div role="gridcell" style={{ width: '12%' }}>
+      <div role="gridcell" style={{ width: WIDTH.device }} title={deviceName}>
         {deviceName}
       </div>
-      <div role="gridcell" className="mono" style={{ width: '9%' }}>
+      <div role="gridcell" className="mono" style={{ width: WIDTH.address }} title={row.address}>
         {row.address}
       </div>
-      <div role="gridcell" style={{ width: '7%' }}>
+      <div role="gridcell" style={{ width: WIDTH.dataType }} title={row.dataType}>
         {row.dataType}
       </div>
       <LiveCells tagId={row.id} unit={row.unit ?? ''} />
-      <div role="gridcell" style={{ width: '6%' }}>
+      <div role="gridcell" style={{ width: WIDTH.access }} title={accessLabel}>
         {accessLabel}
       </div>
-      <div role="gridcell" style={{ width: '3%' }}>
+      <div role="gridcell" style={{ width: WIDTH.write, paddingRight: 0, overflow: 'visible' }}>
         {onWrite && (
           <IconButton
             size="small"
@@ -177,25 +193,29 @@ const LiveCells = memo(function LiveCells({ tagId, unit }: { tagId: string; unit
   const fresh = live !== undefined && live.changedAt > 0 && Date.now() - live.changedAt < CHANGED_MARK_MS;
   return (
     <>
-      <div role="gridcell" className="mono" style={{ width: '12%' }} data-testid="tag-value">
+      <div role="gridcell" className="mono" style={{ width: WIDTH.value }} data-testid="tag-value">
         {/* a new key restarts the fade-out animation of the "changed" mark */}
         <span key={live?.changedAt ?? 0} className={fresh ? 'changed' : undefined}>
           {view ? liveValueText(view.value) : '—'}
         </span>
       </div>
-      <div role="gridcell" style={{ width: '6%' }}>
+      <div role="gridcell" style={{ width: WIDTH.unit }} title={unit || undefined}>
         {unit}
       </div>
       <div
         role="gridcell"
-        style={{ width: '12%' }}
+        style={{ width: WIDTH.quality }}
         data-quality={view?.quality}
         title={view?.reason ? t(`live.quality.${view.quality}`) + ` (${view.reason})` : undefined}
       >
         {view ? t(`live.quality.${view.quality}`) + (view.reason ? ` (${view.reason})` : '') : '—'}
       </div>
-      <div role="gridcell" style={{ width: '15%' }}>
-        {view ? formatDateTime(new Date(view.sourceTime)) : '—'}
+      <div
+        role="gridcell"
+        style={{ width: WIDTH.timestamp }}
+        title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}
+      >
+        {view ? formatRecentTime(new Date(view.sourceTime)) : '—'}
       </div>
     </>
   );
@@ -223,7 +243,8 @@ const TagGridStyles = memo(function TagGridStyles() {
           '&[aria-disabled="true"]': { opacity: 0.55 },
           '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
           '& > [role="gridcell"]': {
-            paddingRight: 16,
+            paddingRight: CELL_GAP,
+            minWidth: 0,
             overflow: 'hidden',
             textOverflow: 'ellipsis',
             whiteSpace: 'nowrap',
