@@ -42,13 +42,3 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </Box>
   );
 }
-
-/** A feature whose gateway side is not in this build yet: says so instead of showing nothing. */
-export function NotYetAvailable({ what }: { what: string }) {
-  const { t } = useTranslation();
-  return (
-    <Alert severity="info" sx={{ m: 2 }} data-testid="not-yet-available">
-      {t('common.notYetAvailable', { what })}
-    </Alert>
-  );
-}

@@ -43,7 +43,6 @@ export const en = {
     wholeAtLeast: 'A whole number, at least {{min}}',
     noMatches: 'Nothing matches these filters.',
     loadMore: 'Load more',
-    notYetAvailable: '{{what}}: the gateway does not offer this in this build yet.',
   },
   auth: {
     signInTitle: 'Sign in',

@@ -45,7 +45,6 @@ export const zhCN: Translations = {
     wholeAtLeast: '整数，至少 {{min}}',
     noMatches: '没有符合筛选条件的记录。',
     loadMore: '加载更多',
-    notYetAvailable: '{{what}}：此版本的网关尚未提供该功能。',
   },
   auth: {
     signInTitle: '登录',
