@@ -51,25 +51,40 @@ test('switches to the last hour, zooms by dragging, and reads values under the c
   await page.getByRole('switch', { name: 'Live' }).uncheck();
   await page.getByRole('button', { name: '1 h', exact: true }).click();
   await expect(page.getByTestId('trend-range')).toHaveText('Last 1 h');
-  await expect(lines()).toHaveCount(2);
+  await expect(lines()).toHaveCount(2, { timeout: 20_000 });
 
   const box = (await page.getByTestId('trend-chart').boundingBox())!;
-  const y = box.y + box.height / 2;
-  // the demo has been running for seconds: its values are at the right end of the hour
-  await page.mouse.move(box.x + box.width * 0.8, y);
+  // the plot area (between the Y axes), from the grid recharts draws over it
+  const plot = (await page.getByTestId('trend-chart').locator('.recharts-cartesian-grid').boundingBox())!;
+  const y = plot.y + plot.height / 2;
+  // The demo has been running for seconds: its values are a few pixels at the right end of the
+  // hour. Drag from just before where its line starts to past the plot's right edge (over the
+  // right Y axis): the selection runs to the window's end and holds all the values.
+  const line = (await lines().first().boundingBox())!;
+  await page.mouse.move(Math.max(plot.x + 1, line.x - 8), y);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.9, y, { steps: 5 });
+  await page.mouse.move(plot.x + plot.width - 1, y, { steps: 5 });
   await expect(page.getByTestId('trend-zoom-selection')).toBeVisible();
   await page.mouse.move(box.x + box.width - 12, y, { steps: 5 });
   await page.mouse.up();
   await expect(page.getByTestId('trend-range')).not.toHaveText('Last 1 h');
   await expect(page.getByRole('button', { name: 'Back' })).toBeEnabled();
-  await expect(lines()).toHaveCount(2);
+  // a server round trip on a loaded machine
+  await expect(lines()).toHaveCount(2, { timeout: 20_000 });
 
-  await page.mouse.move(box.x + box.width - 40, y);
+  // the read-out in the middle of the zoomed line
+  const zoomed = (await lines().first().boundingBox())!;
+  expect(zoomed.width).toBeGreaterThan(line.width * 4);
+  await page.mouse.move(zoomed.x + zoomed.width / 2, y);
   await expect(page.getByTestId('trend-readout-time')).toBeVisible();
   await expect(page.getByTestId('trend-readout')).toContainText(/flow_temperature: \d.* °C/);
+  await expect(page.getByTestId('trend-readout')).toContainText(/pressure: \d.* bar/);
   await screenshot(page, 'trends');
+
+  // Back returns to the hour
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByTestId('trend-range')).toHaveText('Last 1 h');
+  await expect(lines()).toHaveCount(2, { timeout: 20_000 });
 });
 
 test('exports the raw range as CSV and the chart as PNG', async () => {
@@ -115,7 +130,7 @@ test('saves the trend as a set, which opens again after a reload', async () => {
   await expect(dialog.getByText('Boiler start-up')).toBeVisible();
   await expect(dialog).toContainText('2 pens');
   await screenshot(page, 'trend-sets');
-  await dialog.getByRole('button', { name: /Boiler start-up/ }).click();
+  await dialog.getByRole('button', { name: /^Boiler start-up 2 pens/ }).click();
   await expect(pens()).toHaveCount(2);
   await expect(page.getByTestId('trend-range')).toHaveText(range!);
   await expect(lines()).toHaveCount(2);

@@ -45,20 +45,29 @@ export function TrendChart({ pens, fromMs, toMs, width, onZoom, svgHost, generat
     [i18n.language],
   );
 
-  /** The time under a mouse event: its x within the plot area, on the chart's time scale. */
-  const timeAt = (event: React.MouseEvent<HTMLDivElement>): { timeMs: number; x: number } | undefined => {
+  /**
+   * The time under a mouse event: its x within the plot area, on the chart's time scale. Outside
+   * the plot (over a Y axis) there is none, unless `clamp`: a drag that runs past the plot's edge
+   * selects up to that edge.
+   */
+  const timeAt = (
+    event: React.MouseEvent<HTMLDivElement>,
+    clamp = false,
+  ): { timeMs: number; x: number } | undefined => {
     const host = event.currentTarget.getBoundingClientRect();
     const plot = event.currentTarget.querySelector('svg.recharts-surface clipPath rect');
     const plotX = Number(plot?.getAttribute('x') ?? 0);
     const plotWidth = Number(plot?.getAttribute('width') ?? host.width);
-    const x = event.clientX - host.left;
-    if (!(plotWidth > 0) || x < plotX || x > plotX + plotWidth) return undefined;
+    let x = event.clientX - host.left;
+    if (!(plotWidth > 0)) return undefined;
+    if (clamp) x = Math.min(Math.max(x, plotX), plotX + plotWidth);
+    else if (x < plotX || x > plotX + plotWidth) return undefined;
     return { timeMs: fromMs + ((x - plotX) / plotWidth) * (toMs - fromMs), x };
   };
 
   function onMouseMove(event: React.MouseEvent<HTMLDivElement>) {
-    const at = timeAt(event);
-    setCursor(at?.timeMs ?? null);
+    setCursor(timeAt(event)?.timeMs ?? null);
+    const at = dragRef.current && timeAt(event, true);
     if (at && dragRef.current) setDrag({ ...dragRef.current, x: at.x, endMs: at.timeMs });
   }
 
