@@ -178,7 +178,7 @@ test.describe('OPC UA', () => {
   let server: OpcUaTestServer;
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    server = await startOpcUaServer({ plantVariables: 20, bigFolderChildren: 450 });
+    server = await startOpcUaServer({ plantVariables: 20, bigFolderChildren: 450, startTimeoutMs: 110_000 });
   });
   test.afterAll(async () => {
     await server?.stop();
