@@ -67,6 +67,27 @@ describe('the OPC UA API', () => {
     expect(unknown.field).toBe('nodeId');
   }, 30_000);
 
+  it('pages a big folder the way the browser does: security settings, 200 a page, other calls in between', async () => {
+    const { api } = await h.signedInAs('MAINTENANCE');
+    const target = { endpoint: server.endpoint, opcua: { securityMode: 'None' } };
+    await api.opcua.browse({ ...target, nodeId: 'i=85', maxReferences: 200 });
+    await api.opcua.browse({ ...target, nodeId: server.node('Plant'), maxReferences: 200 });
+    await api.opcua.attributes({ ...target, nodeId: server.node('Plant.Setpoint') });
+    let page = await api.opcua.browse({ ...target, nodeId: server.node('Big'), maxReferences: 200 });
+    const names = page.references.map((r) => r.displayName);
+    await api.opcua.attributes({ ...target, nodeId: server.node('Plant.Setpoint') });
+    while (page.continuationPoint) {
+      page = await api.opcua.browse({
+        ...target,
+        nodeId: server.node('Big'),
+        continuationPoint: page.continuationPoint,
+        maxReferences: 200,
+      });
+      names.push(...page.references.map((r) => r.displayName));
+    }
+    expect(new Set(names).size).toBe(1200);
+  }, 30_000);
+
   it("shows a node's attributes and the tag it would make", async () => {
     const { api } = await h.signedInAs('MAINTENANCE');
     const setpoint = await api.opcua.attributes({ endpoint: server.endpoint, nodeId: server.node('Plant.Setpoint') });

@@ -144,7 +144,8 @@ export class OpcUaCommissioning {
         endpointUrl: e.endpointUrl ?? url,
         securityMode: ua.MessageSecurityMode[e.securityMode],
         securityPolicy: (e.securityPolicyUri ?? '').split('#').pop() ?? '',
-        userTokens: (e.userIdentityTokens ?? []).map((token) => ua.UserTokenType[token.tokenType]),
+        // a server may offer one token type under several policies: the engineer picks the type
+        userTokens: [...new Set((e.userIdentityTokens ?? []).map((token) => ua.UserTokenType[token.tokenType]))],
         serverCertificateThumbprint:
           e.serverCertificate && e.serverCertificate.length > 0
             ? createHash('sha1').update(e.serverCertificate).digest('hex')
