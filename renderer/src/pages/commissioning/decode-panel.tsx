@@ -5,7 +5,6 @@
 import AddIcon from '@mui/icons-material/Add';
 import SearchIcon from '@mui/icons-material/Search';
 import {
-  Alert,
   Box,
   Button,
   MenuItem,
@@ -32,6 +31,7 @@ import type { ReadRegisters } from './modbus-panel.tsx';
 import { formatFloat, parseRegisters } from './register-formats.ts';
 import type { RegisterTable } from './modbus-function-codes.ts';
 import { RegisterView } from './register-view.tsx';
+import { ToolOutcome } from './tool-outcome.tsx';
 
 type Candidate = ApiOutputs['commissioning']['decode'][number];
 
@@ -176,16 +176,7 @@ export function DecodePanel({ from }: { from: ReadRegisters | null }) {
           </Stack>
         </Box>
       </Paper>
-      {failure && (
-        <Alert severity="error" role="alert">
-          {failure}
-        </Alert>
-      )}
-      {created && (
-        <Alert severity="success" onClose={() => setCreated(null)}>
-          {t('commissioning.createTag.created', { name: created })}
-        </Alert>
-      )}
+      <ToolOutcome failure={failure} created={created} onDismissCreated={() => setCreated(null)} />
       {candidates && (
         <Paper variant="outlined" sx={{ overflow: 'auto', maxHeight: 420 }}>
           {candidates.length === 0 ? (

@@ -8,7 +8,6 @@ import DeleteSweepIcon from '@mui/icons-material/DeleteSweep';
 import HearingIcon from '@mui/icons-material/Hearing';
 import StopIcon from '@mui/icons-material/Stop';
 import {
-  Alert,
   Box,
   Button,
   Chip,
@@ -34,6 +33,7 @@ import { roleMay } from '../../auth/role-access.ts';
 import { formatNumber } from '../../i18n/formatters.ts';
 import { api, useSignedInUser } from '../../stores/session-store.ts';
 import { CreateTagDialog, tagNameOf, type TagDraft } from './create-tag-dialog.tsx';
+import { ToolOutcome } from './tool-outcome.tsx';
 
 type Sniffed = ApiOutputs['mqtt']['sniff']['messages'][number];
 
@@ -203,16 +203,7 @@ export function MqttExplorer() {
           </Stack>
         </Box>
       </Paper>
-      {failure && (
-        <Alert severity="error" role="alert">
-          {failure}
-        </Alert>
-      )}
-      {created && (
-        <Alert severity="success" onClose={() => setCreated(null)}>
-          {t('commissioning.createTag.created', { name: created })}
-        </Alert>
-      )}
+      <ToolOutcome failure={failure} created={created} onDismissCreated={() => setCreated(null)} />
       <Box
         sx={{
           display: 'grid',

@@ -35,6 +35,7 @@ import { formatDateTime } from '../../i18n/formatters.ts';
 import { api, useSignedInUser } from '../../stores/session-store.ts';
 import { CreateTagDialog, tagNameOf, type TagDraft } from './create-tag-dialog.tsx';
 import { NODE_DRAG_TYPE, OpcUaTree, type BrowseEntry } from './opcua-tree.tsx';
+import { ToolOutcome } from './tool-outcome.tsx';
 
 type Endpoint = ApiOutputs['opcua']['endpoints'][number];
 type Attributes = ApiOutputs['opcua']['attributes'];
@@ -304,16 +305,7 @@ export function OpcUaBrowser() {
           </Table>
         )}
       </Paper>
-      {failure && (
-        <Alert severity="error" role="alert">
-          {failure}
-        </Alert>
-      )}
-      {created && (
-        <Alert severity="success" onClose={() => setCreated(null)}>
-          {t('commissioning.createTag.created', { name: created })}
-        </Alert>
-      )}
+      <ToolOutcome failure={failure} created={created} onDismissCreated={() => setCreated(null)} />
       {target && (
         <Box
           sx={{
