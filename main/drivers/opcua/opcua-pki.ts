@@ -5,6 +5,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { loadOpcUaCertificateManager } from './opcua-module.ts';
 
@@ -66,6 +67,9 @@ function derOf(bytes: Buffer): Buffer {
   return new X509Certificate(bytes).raw;
 }
 
+/** how long a trust waits for a connection attempt in flight to finish verifying */
+const TRUST_SETTLE_MS = 250;
+
 export class OpcUaPki {
   private manager: Promise<OPCUACertificateManager> | undefined;
 
@@ -125,8 +129,15 @@ export class OpcUaPki {
     const folder = this.folders().rejected;
     const der = derOf(await readFile(path.join(folder, cert.fileName)));
     const manager = await this.certificateManager();
-    await manager.trustCertificate(der);
-    await unlink(path.join(folder, cert.fileName)).catch(() => undefined);
+    // A connection attempt that was verifying this certificate while it was trusted can file it
+    // under rejected again a moment later (a driver retrying every few hundred ms does): look
+    // again shortly after and trust it once more if that happened.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await manager.trustCertificate(der);
+      await unlink(path.join(folder, cert.fileName)).catch(() => undefined);
+      await delay(TRUST_SETTLE_MS);
+      if ((await manager.isCertificateTrusted(der)) === 'Good') break;
+    }
     return this.find(thumbprint, ['trusted']);
   }
 
