@@ -12,6 +12,7 @@ import { queryRows, type DatabaseHandle } from './database.ts';
 import { ConstraintViolationError, isDatabaseUnavailable, withConstraintErrors } from './database-errors.ts';
 import { PgliteWorkerClient } from './pglite-worker-client.ts';
 import { repositories } from './repositories/repositories.ts';
+import { until } from '../../test/wait.ts';
 
 describe.each(databaseBackends())('database handle on $name', (backend) => {
   let handle: DatabaseHandle;
@@ -126,6 +127,33 @@ describe('a closed or stopped embedded store', () => {
     expect(crashes).toHaveLength(1);
     await client.close();
   });
+
+  it('reopens a data-folder database after its worker dies, with what was committed', async () => {
+    const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'gw-pglite-')), 'pglite');
+    const crashes: Error[] = [];
+    let recovered = 0;
+    const client = await PgliteWorkerClient.open({
+      dataDir,
+      migrate: false,
+      restartDelayMs: 50,
+      onCrash: (error) => crashes.push(error),
+      onRecovered: () => recovered++,
+    });
+    await client.query('CREATE TABLE kept (n int)');
+    await client.query('INSERT INTO kept VALUES (1), (2)');
+    const first = client.worker;
+    await first.terminate();
+    // meanwhile: an outage, answered at once rather than held
+    const during = await client.query('SELECT 1').catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(during)).toBe(true);
+    await until(() => recovered === 1, 30_000);
+    expect(client.worker).not.toBe(first);
+    expect(crashes.map((e) => e.message)).toEqual(['The embedded database stopped: its thread exited (code 1)']);
+    const rows = (await client.query('SELECT n FROM kept ORDER BY n')) as { rows: { n: number }[] };
+    expect(rows.rows.map((r) => r.n)).toEqual([1, 2]);
+    await client.close();
+    expect(isDatabaseUnavailable(await client.query('SELECT 1').catch((e: unknown) => e))).toBe(true);
+  }, 60_000);
 
   it('says what went wrong when a data folder cannot be opened', async () => {
     // a folder inside a file: mkdir fails before PGlite starts, and the error names the path

@@ -53,7 +53,8 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
       dataDir: options.pgliteDir,
       template: options.pgliteTemplate,
       migrate: options.migrate !== false,
-      onCrash: (error) => console.error(`[db] ${error.message}`),
+      onCrash: (error) => console.error(`[db] ${error.message}${options.pgliteDir ? '; reopening it' : ''}`),
+      onRecovered: () => console.warn(`[db] ${description} is open again`),
     });
   } catch (error) {
     const migrating = (error as { stage?: unknown }).stage === 'migrate';

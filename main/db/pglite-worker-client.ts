@@ -4,8 +4,12 @@
 // its parameters and rows, not the milliseconds PostgreSQL-in-WebAssembly spends on it.
 //
 // A worker that dies (an uncaught error, an abort in the WebAssembly, a terminated thread) is a
-// database outage: every waiting and later call fails with SQLSTATE 08006, which
-// isDatabaseUnavailable() and the API report as "cannot reach its database".
+// database outage: every waiting call fails with SQLSTATE 08006, which isDatabaseUnavailable()
+// and the API report as "cannot reach its database". A database in a data folder then comes back
+// by itself, as a PostgreSQL server restarted by its service manager would: a new worker reopens
+// the folder (PostgreSQL's own crash recovery replays its WAL), retrying with a growing pause,
+// and calls made meanwhile fail as the same outage instead of waiting. An in-memory database
+// (tests) has nothing to reopen and stays down.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -19,9 +23,15 @@ export interface PgliteWorkerOptions {
   template?: Uint8Array | undefined;
   /** apply pending migrations before the database is used */
   migrate: boolean;
-  /** told once when the worker stops without being closed */
+  /** told each time the worker stops without being closed, and each time reopening fails */
   onCrash?: (error: Error) => void;
+  /** told when a data-folder database is open again after a crash */
+  onRecovered?: () => void;
+  /** the first pause before reopening after a crash, doubled per failed attempt up to 30 s */
+  restartDelayMs?: number;
 }
+
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /** The slice of PGlite's query options drizzle passes: a row mode and identity parsers. */
 export interface WorkerQueryOptions {
@@ -50,25 +60,29 @@ export function workerStoppedError(reason: string): Error {
 }
 
 export class PgliteWorkerClient implements WorkerQueryable {
-  /** the thread PGlite runs in (tests end it to see a crash handled) */
-  readonly worker: Worker;
+  private current: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
-  /** why calls fail now: closed, or the worker stopped */
+  /** why calls fail now: closed, or the worker stopped (and has not been reopened yet) */
   private failure: Error | undefined;
   private closing = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** the worker reopening the data folder after a crash, until its 'open' is answered */
+  private reopening: Worker | undefined;
+  /** workers whose end was handled */
+  private readonly ended = new WeakSet<Worker>();
 
-  private constructor(private readonly onCrash: ((error: Error) => void) | undefined) {
-    this.worker = startWorker();
-    // Only a waiting request keeps the process alive (see request()); an idle database does not.
-    this.worker.unref();
-    this.worker.on('message', (reply: WorkerReply) => this.settle(reply));
-    this.worker.on('error', (error) => this.stopped(error.message));
-    this.worker.on('exit', (code) => this.stopped(`its thread exited (code ${code})`));
+  private constructor(private readonly options: PgliteWorkerOptions) {
+    this.current = this.spawn();
+  }
+
+  /** the thread PGlite runs in now (tests end it to see a crash handled) */
+  get worker(): Worker {
+    return this.current;
   }
 
   static async open(options: PgliteWorkerOptions): Promise<PgliteWorkerClient> {
-    const client = new PgliteWorkerClient(options.onCrash);
+    const client = new PgliteWorkerClient(options);
     try {
       await client.request({
         op: 'open',
@@ -110,11 +124,12 @@ export class PgliteWorkerClient implements WorkerQueryable {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.restartTimer);
     try {
       if (!this.failure) await this.request({ op: 'close' });
     } finally {
-      this.failure ??= new Error('PGlite is closed');
-      await this.worker.terminate();
+      this.failure = new Error('PGlite is closed');
+      await this.current.terminate();
     }
   }
 
@@ -137,29 +152,78 @@ export class PgliteWorkerClient implements WorkerQueryable {
 
   private request(request: WorkerRequest): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
+    return this.post(this.current, request);
+  }
+
+  private post(worker: Worker, request: WorkerRequest): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
+      if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, request });
+      worker.postMessage({ id, request });
     });
   }
 
-  private settle(reply: WorkerReply): void {
+  private spawn(): Worker {
+    const worker = startWorker();
+    // Only a waiting request keeps the process alive (see post()); an idle database does not.
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
+    worker.on('error', (error) => this.stopped(worker, error.message));
+    worker.on('exit', (code) => this.stopped(worker, `its thread exited (code ${code})`));
+    return worker;
+  }
+
+  private settle(worker: Worker, reply: WorkerReply): void {
     const waiting = this.pending.get(reply.id);
-    if (!waiting) return;
+    if (!waiting || worker !== this.current) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) worker.unref();
     if (reply.ok) waiting.resolve(reply.value);
     else waiting.reject(deserializeError(reply.error));
   }
 
-  private stopped(reason: string): void {
-    if (this.failure) return;
+  private stopped(worker: Worker, reason: string): void {
+    // once per worker ('error' is followed by 'exit'), and never for one a restart replaced
+    if (worker !== this.current || this.ended.has(worker)) return;
+    this.ended.add(worker);
     const error = this.closing ? new Error('PGlite is closed') : workerStoppedError(reason);
     this.failure = error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
-    if (!this.closing) this.onCrash?.(error);
+    // a worker that dies while reopening fails its 'open', and scheduleRestart() carries on
+    if (this.closing || worker === this.reopening) return;
+    this.options.onCrash?.(error);
+    if (this.options.dataDir !== undefined) this.scheduleRestart(this.options.restartDelayMs ?? 500);
+  }
+
+  /** Reopens the data folder in a new worker after `delayMs`; on failure waits twice as long. */
+  private scheduleRestart(delayMs: number): void {
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.closing) return;
+      const worker = this.spawn();
+      this.current = worker;
+      this.reopening = worker;
+      const open: WorkerRequest = { op: 'open', dataDir: this.options.dataDir, template: undefined, migrate: false };
+      this.post(worker, open).then(
+        () => {
+          this.reopening = undefined;
+          if (this.closing) return;
+          this.failure = undefined;
+          this.options.onRecovered?.();
+        },
+        (error: Error) => {
+          this.reopening = undefined;
+          if (this.closing) return;
+          this.ended.add(worker);
+          void worker.terminate();
+          this.failure = workerStoppedError(`reopening it failed: ${error.message}`);
+          this.options.onCrash?.(this.failure);
+          this.scheduleRestart(Math.min(delayMs * 2, MAX_RESTART_DELAY_MS));
+        },
+      );
+    }, delayMs);
+    this.restartTimer.unref();
   }
 }

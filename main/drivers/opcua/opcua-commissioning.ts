@@ -12,7 +12,7 @@ import { loadOpcUaClient } from './opcua-module.ts';
 import type { OpcUaPki } from './opcua-pki.ts';
 import { severityOf } from './opcua-quality.ts';
 import { openOpcUaConnection, withTimeout, type OpcUaConnection } from './opcua-session.ts';
-import { decodeVariant } from './opcua-values.ts';
+import { decodeVariant, tagTypeOfUaType } from './opcua-values.ts';
 
 export interface OpcUaTarget {
   endpoint: string;
@@ -69,25 +69,6 @@ export interface OpcUaNodeAttributes {
   /** the tag a node would become: null when it is no variable or its type has no tag equivalent */
   suggestedTag: { dataType: TagDataType; accessType: TagAccess } | null;
 }
-
-/** OPC UA built-in types → the seed's tag_data_type. */
-const TAG_TYPE_OF: Readonly<Record<string, TagDataType>> = {
-  Boolean: 'Boolean',
-  SByte: 'Int8',
-  Byte: 'UInt8',
-  Int16: 'Int16',
-  UInt16: 'UInt16',
-  Int32: 'Int32',
-  UInt32: 'UInt32',
-  Int64: 'Int64',
-  UInt64: 'UInt64',
-  Float: 'Float',
-  Double: 'Double',
-  String: 'String',
-  LocalizedText: 'String',
-  DateTime: 'DateTime',
-  ByteString: 'ByteArray',
-};
 
 const ACCESS_FLAGS = [
   'CurrentRead',
@@ -328,7 +309,7 @@ export class OpcUaCommissioning {
     }
     const accessBits = isVariable && good(accessLevel) ? Number(accessLevel!.value.value) : 0;
     const access = ACCESS_FLAGS.filter((_, bit) => (accessBits & (1 << bit)) !== 0);
-    const tagType = typeName ? TAG_TYPE_OF[typeName] : undefined;
+    const tagType = typeName ? tagTypeOfUaType(typeName) : undefined;
     const canRead = access.includes('CurrentRead');
     const canWrite = access.includes('CurrentWrite');
     return {

@@ -74,6 +74,18 @@ const WRITE_TYPES: Record<TagDataType, keyof typeof OpcUaClientApi.DataType> = {
   ByteArray: 'ByteString',
 };
 
+/** OPC UA built-in type name → the tag data type a node of that type becomes: the inverse of
+ * WRITE_TYPES, plus LocalizedText read as its text. */
+const TAG_TYPE_OF_UA_TYPE: ReadonlyMap<string, TagDataType> = new Map<string, TagDataType>([
+  ...Object.entries(WRITE_TYPES).map(([tagType, uaType]) => [uaType, tagType as TagDataType] as const),
+  ['LocalizedText', 'String'],
+]);
+
+/** The tag data type for a node whose DataType has `typeName`; undefined when there is none. */
+export function tagTypeOfUaType(typeName: string): TagDataType | undefined {
+  return TAG_TYPE_OF_UA_TYPE.get(typeName);
+}
+
 /** The Variant a write of `raw` to a tag of `dataType` sends. */
 export function encodeVariant(
   ua: UaModule,
