@@ -491,6 +491,19 @@ export const en = {
       createMapping: 'Create mapping',
       createMappingFor: 'Create a mapping for {{path}}',
       plainPayload: 'Not JSON: the whole payload is the value.',
+      sparkplug: {
+        from: 'from {{node}}',
+        fromSeq: 'from {{node}}, seq {{seq}}',
+        metrics: 'Sparkplug B metrics',
+        metric: 'Metric',
+        type: 'Type',
+        alias: 'alias {{alias}}',
+        null: 'null (no value)',
+        unnamed:
+          'Some metrics carry only their alias: their names appear once this node publishes its BIRTH (when it reconnects, or after a Rebirth request).',
+        undecodable: 'Not a readable Sparkplug B payload: {{problem}}',
+        createTagFor: 'Create a tag for metric {{name}}',
+      },
     },
   },
 

@@ -477,6 +477,18 @@ export const zhCN: Translations = {
       createMapping: '创建映射',
       createMappingFor: '为 {{path}} 创建映射',
       plainPayload: '不是 JSON：整个负载即为值。',
+      sparkplug: {
+        from: '来自 {{node}}',
+        fromSeq: '来自 {{node}}，seq {{seq}}',
+        metrics: 'Sparkplug B 指标',
+        metric: '指标',
+        type: '类型',
+        alias: '别名 {{alias}}',
+        null: 'null（无值）',
+        unnamed: '部分指标只带别名：待该节点发布 BIRTH（重新连接时，或收到 Rebirth 请求后）才会显示其名称。',
+        undecodable: '无法读取的 Sparkplug B 负载：{{problem}}',
+        createTagFor: '为指标 {{name}} 创建标签',
+      },
     },
   },
 
