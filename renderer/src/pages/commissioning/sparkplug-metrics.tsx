@@ -91,7 +91,7 @@ export function SparkplugMetrics(props: {
               return (
                 <TableRow key={`${metric.alias ?? ''}/${metric.name ?? ''}/${index}`} hover>
                   <TableCell sx={{ fontFamily: 'monospace' }}>{label}</TableCell>
-                  <TableCell>{metric.dataType}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{metric.dataType}</TableCell>
                   <TableCell sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
                     {metric.isNull ? t('commissioning.mqtt.sparkplug.null') : String(metric.value ?? '—')}
                   </TableCell>
@@ -100,6 +100,7 @@ export function SparkplugMetrics(props: {
                       <Button
                         size="small"
                         startIcon={<AddIcon />}
+                        sx={{ whiteSpace: 'nowrap' }}
                         disabled={!props.mayCreate}
                         aria-label={t('commissioning.mqtt.sparkplug.createTagFor', { name: label })}
                         onClick={() =>
