@@ -85,4 +85,21 @@ describe('the Sparkplug host', () => {
     expect(big).toMatchObject({ oversized: true, malformed: false });
     expect(big.problem).toMatch(/64 bytes .* exceeds config\.mqtt\.maxPayloadBytes \(32\)/);
   });
+
+  it('refuses a DataSet metric on a tag with the reason, and never throws', () => {
+    const h = host(false);
+    // field 17 (dataset_value) is skipped by the decoder: the metric arrives without a value
+    const outcome = h.onMessage(
+      'spBv1.0/G/NBIRTH/N',
+      body(0, [{ name: 'Tank/Level', datatype: 16, value: undefined }]),
+      1e6,
+    )!;
+    expect(outcome.readings).toEqual([
+      expect.objectContaining({
+        ok: false,
+        reason: QualityReason.QUALITY_REASON_DECODE_ERROR,
+        message: "tag 'level': metric 'Tank/Level' of G/N carries no value a tag can take (DataSet)",
+      }),
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ import {
   type SparkplugTopic,
 } from './sparkplug-address.ts';
 import {
+  dataTypeName,
   decodeSparkplugPayload,
   metricValue,
   rebirthRequest,
@@ -262,16 +263,12 @@ export class SparkplugHost {
       const dataType = metric.dataType || (scope.dataTypes.get(name) ?? 0);
       const where = `metric '${name}' of ${scope.label}`;
       if (metric.isNull || metric.wire === undefined) {
+        const [reason, why] = metric.isNull
+          ? [QualityReason.QUALITY_REASON_DEVICE_FAILURE, 'is null (the edge node has no value for it)']
+          : [QualityReason.QUALITY_REASON_DECODE_ERROR, `carries no value a tag can take (${dataTypeName(dataType)})`];
         for (const tag of tags) {
           this.last.delete(tag.id);
-          outcome.readings.push(
-            bad(
-              tag,
-              Quality.QUALITY_BAD,
-              QualityReason.QUALITY_REASON_DEVICE_FAILURE,
-              `${where} is null (the edge node has no value for it)`,
-            ),
-          );
+          outcome.readings.push(bad(tag, Quality.QUALITY_BAD, reason, `${where} ${why}`));
         }
         continue;
       }
