@@ -4,6 +4,7 @@
 import type { TagDataType } from '../../../common/enums.ts';
 import { Payload, type Payload_Metric } from '../../../proto/generated/sparkplug_b.ts';
 import type { DriverValue } from '../driver-contract.ts';
+import { integerRange } from '../modbus/register-codec.ts';
 
 /** Sparkplug 3.0 DataType numbers → names (0 Unknown: a DATA message that leaves it out). */
 export const SPARKPLUG_DATA_TYPES: Readonly<Record<number, string>> = {
@@ -153,17 +154,6 @@ export function metricValue(dataType: number, wire: NonNullable<Payload_Metric['
   }
 }
 
-const INTEGER_RANGES: Partial<Record<TagDataType, readonly [bigint, bigint]>> = {
-  Int8: [-128n, 127n],
-  UInt8: [0n, 255n],
-  Int16: [-32_768n, 32_767n],
-  UInt16: [0n, 65_535n],
-  Int32: [-2_147_483_648n, 2_147_483_647n],
-  UInt32: [0n, 4_294_967_295n],
-  Int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  UInt64: [0n, 2n ** 64n - 1n],
-};
-
 /**
  * The raw value a tag of `tagType` takes from a metric's typed value; a sentence when it cannot
  * (a number that does not fit an integer type, text on a number tag, …).
@@ -186,7 +176,7 @@ export function tagValueOf(tagType: TagDataType, value: SparkplugValue, dataType
     return number === 0 || number === 1 ? number === 1 : refuse();
   }
   if (typeof value === 'string' || value instanceof Uint8Array) return refuse();
-  const range = INTEGER_RANGES[tagType];
+  const range = integerRange(tagType);
   if (range) {
     if (typeof value === 'boolean') return value ? 1 : 0;
     if (typeof value === 'number' && !Number.isInteger(value)) return refuse();
