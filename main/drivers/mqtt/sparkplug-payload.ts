@@ -101,6 +101,18 @@ export function dataTypeName(dataType: number): string {
   return SPARKPLUG_DATA_TYPES[dataType] ?? `DataType ${dataType}`;
 }
 
+// Plain functions, not closures per call: this runs once per metric of every message.
+function mismatch(dataType: number, wire: NonNullable<Payload_Metric['value']>): SparkplugPayloadError {
+  return new SparkplugPayloadError(
+    `a ${dataTypeName(dataType)} metric carries a ${wire.$case.replace('Value', '')} value`,
+  );
+}
+
+function misfit(tagType: TagDataType, value: SparkplugValue, dataType: number): string {
+  const shown = value instanceof Uint8Array ? `${value.length} bytes` : String(value);
+  return `a ${dataTypeName(dataType)} value (${shown}) does not fit a ${tagType} tag`;
+}
+
 /**
  * A metric's value typed by its Sparkplug datatype (from the BIRTH when DATA leaves it out):
  * Int8…Int32 sign-extended from their low bits (publishers send them both zero- and
@@ -108,8 +120,6 @@ export function dataTypeName(dataType: number): string {
  * when the wire value does not fit the datatype.
  */
 export function metricValue(dataType: number, wire: NonNullable<Payload_Metric['value']>): SparkplugValue {
-  const mismatch = () =>
-    new SparkplugPayloadError(`a ${dataTypeName(dataType)} metric carries a ${wire.$case.replace('Value', '')} value`);
   switch (dataType) {
     case 1:
     case 2:
@@ -117,7 +127,7 @@ export function metricValue(dataType: number, wire: NonNullable<Payload_Metric['
     case 5:
     case 6:
     case 7: {
-      if (wire.$case !== 'intValue') throw mismatch();
+      if (wire.$case !== 'intValue') throw mismatch(dataType, wire);
       const v = wire.value;
       if (dataType === 1) return (v << 24) >> 24;
       if (dataType === 2) return (v << 16) >> 16;
@@ -129,23 +139,23 @@ export function metricValue(dataType: number, wire: NonNullable<Payload_Metric['
     case 4:
     case 8:
     case DATE_TIME: {
-      if (wire.$case !== 'longValue') throw mismatch();
+      if (wire.$case !== 'longValue') throw mismatch(dataType, wire);
       if (dataType === 4) return BigInt.asIntN(64, wire.value);
       return dataType === DATE_TIME ? Number(wire.value) : wire.value;
     }
     case 9:
-      if (wire.$case !== 'floatValue') throw mismatch();
+      if (wire.$case !== 'floatValue') throw mismatch(dataType, wire);
       return wire.value;
     case 10:
-      if (wire.$case !== 'doubleValue') throw mismatch();
+      if (wire.$case !== 'doubleValue') throw mismatch(dataType, wire);
       return wire.value;
     case SPARKPLUG_BOOLEAN:
-      if (wire.$case !== 'booleanValue') throw mismatch();
+      if (wire.$case !== 'booleanValue') throw mismatch(dataType, wire);
       return wire.value;
     case 12:
     case 14:
     case 15:
-      if (wire.$case !== 'stringValue') throw mismatch();
+      if (wire.$case !== 'stringValue') throw mismatch(dataType, wire);
       return wire.value;
     default:
       // Bytes, File, arrays; and a datatype we do not know: the value as it came (bytes copied
@@ -159,29 +169,27 @@ export function metricValue(dataType: number, wire: NonNullable<Payload_Metric['
  * (a number that does not fit an integer type, text on a number tag, …).
  */
 export function tagValueOf(tagType: TagDataType, value: SparkplugValue, dataType: number): DriverValue | string {
-  const shown = () => (value instanceof Uint8Array ? `${value.length} bytes` : String(value));
-  const refuse = () => `a ${dataTypeName(dataType)} value (${shown()}) does not fit a ${tagType} tag`;
   if (tagType === 'ByteArray') {
     if (value instanceof Uint8Array) return value;
-    return typeof value === 'string' ? new TextEncoder().encode(value) : refuse();
+    return typeof value === 'string' ? new TextEncoder().encode(value) : misfit(tagType, value, dataType);
   }
   if (tagType === 'String') {
     if (typeof value === 'string') return value;
-    if (value instanceof Uint8Array) return refuse();
+    if (value instanceof Uint8Array) return misfit(tagType, value, dataType);
     return dataType === DATE_TIME ? new Date(Number(value)).toISOString() : String(value);
   }
   if (tagType === 'Boolean') {
     if (typeof value === 'boolean') return value;
     const number = typeof value === 'number' || typeof value === 'bigint' ? Number(value) : NaN;
-    return number === 0 || number === 1 ? number === 1 : refuse();
+    return number === 0 || number === 1 ? number === 1 : misfit(tagType, value, dataType);
   }
-  if (typeof value === 'string' || value instanceof Uint8Array) return refuse();
+  if (typeof value === 'string' || value instanceof Uint8Array) return misfit(tagType, value, dataType);
   const range = integerRange(tagType);
   if (range) {
     if (typeof value === 'boolean') return value ? 1 : 0;
-    if (typeof value === 'number' && !Number.isInteger(value)) return refuse();
+    if (typeof value === 'number' && !Number.isInteger(value)) return misfit(tagType, value, dataType);
     const integer = BigInt(value);
-    if (integer < range[0] || integer > range[1]) return refuse();
+    if (integer < range[0] || integer > range[1]) return misfit(tagType, value, dataType);
     return tagType === 'Int64' || tagType === 'UInt64' ? integer : Number(integer);
   }
   // Float, Double, DateTime (epoch ms)
