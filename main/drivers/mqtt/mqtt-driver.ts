@@ -179,6 +179,11 @@ export class MqttDriver implements Driver {
       }
     }
     if (this.invalid.length > 0) this.readings?.add(this.invalid);
+    if (this.sparkplug) {
+      const { readings, rebirths } = this.sparkplug.resync();
+      this.readings?.add(readings);
+      for (const rebirth of rebirths) this.requestRebirth(rebirth);
+    }
   }
 
   private tagsFor(topic: string): MappedTag[] {
@@ -230,12 +235,14 @@ export class MqttDriver implements Driver {
     if (outcome.readings.some((reading) => reading.ok)) this.counted.mapped++;
     this.readings?.add(outcome.readings);
     if (outcome.problem) this.push?.({ readings: [], answered: true, problem: outcome.problem });
-    if (outcome.rebirth) {
-      void this.client?.publishAsync(outcome.rebirth.topic, Buffer.from(outcome.rebirth.payload), { qos: 0 }).catch(
-        () => undefined, // asked again at the next gap; a lost connection is reported by 'close'
-      );
-    }
+    if (outcome.rebirth) this.requestRebirth(outcome.rebirth);
     return true;
+  }
+
+  private requestRebirth(request: { topic: string; payload: Uint8Array }): void {
+    void this.client?.publishAsync(request.topic, Buffer.from(request.payload), { qos: 0 }).catch(
+      () => undefined, // asked again at the next gap; a lost connection is reported by 'close'
+    );
   }
 
   scan(): Promise<ScanOutcome> {

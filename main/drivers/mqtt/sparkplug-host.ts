@@ -8,9 +8,12 @@
 // * a seq gap, DATA before any BIRTH, an alias the BIRTH did not define, or a payload that cannot
 //   be read: the node is out of sync — its tags go Uncertain (last values kept) until its next
 //   NBIRTH, and when the device config allows commands an NCMD "Node Control/Rebirth" asks for one.
+// * the gateway (re)subscribed: the values are Uncertain until the node's next message shows by its
+//   seq that nothing was missed (then Good again) or not (out of sync); a node never seen born is
+//   asked for a Rebirth at once when commands are allowed.
 // Nothing here throws on bad input: every problem is a reading or a sentence.
 import { Quality, QualityReason } from '../../../proto/generated/frame.ts';
-import type { DriverTag, DriverValue, TagReading } from '../driver-contract.ts';
+import type { DriverTag, TagReading } from '../driver-contract.ts';
 import {
   parseSparkplugTopic,
   rebirthTopic,
@@ -73,6 +76,8 @@ interface EdgeNode {
   seq: number | undefined;
   bdSeq: bigint | undefined;
   inSync: boolean;
+  /** after a (re)subscription: the next message's seq tells whether anything was missed */
+  verify: boolean;
   lastRebirthMs: number;
 }
 
@@ -88,7 +93,8 @@ function bad(tag: DriverTag, quality: Quality, reason: QualityReason, message: s
 
 export class SparkplugHost {
   private readonly nodes = new Map<string, EdgeNode>();
-  private readonly last = new Map<string, { raw: DriverValue; ns: bigint | undefined }>();
+  /** the last reading of each tag (good ones as the node sent them), replayed when the sync changes */
+  private readonly last = new Map<string, TagReading>();
   private readonly rebirthIntervalMs: number;
 
   constructor(
@@ -108,6 +114,7 @@ export class SparkplugHost {
           seq: undefined,
           bdSeq: undefined,
           inSync: false,
+          verify: false,
           lastRebirthMs: -Infinity,
         };
         this.nodes.set(key, node);
@@ -170,6 +177,7 @@ export class SparkplugHost {
       node.seq = Number(decoded.seq);
       node.bdSeq = bdSeqOf(decoded);
       node.inSync = true;
+      node.verify = false;
       node.lastRebirthMs = -Infinity;
       for (const device of node.devices.values()) device.born = false;
       return this.birth(node.scope, decoded, 'NBIRTH');
@@ -182,6 +190,15 @@ export class SparkplugHost {
       lost = `seq ${decoded.seq} from ${node.scope.label} after ${node.seq}: messages were lost`;
     }
     node.seq = Number(decoded.seq);
+    let regained: TagReading[] = [];
+    if (node.verify) {
+      node.verify = false;
+      // nothing was missed while the gateway was away: the last values hold again
+      if (!lost) {
+        node.inSync = true;
+        regained = this.replay(node, true);
+      }
+    }
     const deviceScope = where.device === undefined ? undefined : node.devices.get(where.device);
     if (where.device !== undefined && !deviceScope) return { readings: [], malformed: false, oversized: false }; // a device no tag maps
     if (where.type === 'DDEATH') {
@@ -193,6 +210,7 @@ export class SparkplugHost {
     if (!lost && !scope.born) lost = `${where.type} from ${scope.label} before its DBIRTH`;
     const sync = lost ? this.outOfSync(node, lost, nowMs) : undefined;
     const data = this.data(node, scope, decoded, where, nowMs);
+    if (regained.length > 0) data.readings.unshift(...regained);
     return sync ? merge(sync, data) : data;
   }
 
@@ -211,13 +229,14 @@ export class SparkplugHost {
     for (const [name, tags] of scope.tags) {
       if (scope.dataTypes.has(name)) continue;
       for (const tag of tags) {
-        this.last.delete(tag.id);
         outcome.readings.push(
-          bad(
-            tag,
-            Quality.QUALITY_BAD,
-            QualityReason.QUALITY_REASON_CONFIG_ERROR,
-            `metric '${name}' is not in the ${type} of ${scope.label} (it has ${describeNames([...scope.dataTypes.keys()])})`,
+          this.remember(
+            bad(
+              tag,
+              Quality.QUALITY_BAD,
+              QualityReason.QUALITY_REASON_CONFIG_ERROR,
+              `metric '${name}' is not in the ${type} of ${scope.label} (it has ${describeNames([...scope.dataTypes.keys()])})`,
+            ),
           ),
         );
       }
@@ -266,10 +285,8 @@ export class SparkplugHost {
         const [reason, why] = metric.isNull
           ? [QualityReason.QUALITY_REASON_DEVICE_FAILURE, 'is null (the edge node has no value for it)']
           : [QualityReason.QUALITY_REASON_DECODE_ERROR, `carries no value a tag can take (${dataTypeName(dataType)})`];
-        for (const tag of tags) {
-          this.last.delete(tag.id);
-          outcome.readings.push(bad(tag, Quality.QUALITY_BAD, reason, `${where} ${why}`));
-        }
+        for (const tag of tags)
+          outcome.readings.push(this.remember(bad(tag, Quality.QUALITY_BAD, reason, `${where} ${why}`)));
         continue;
       }
       let value;
@@ -280,7 +297,9 @@ export class SparkplugHost {
         outcome.malformed = true;
         for (const tag of tags) {
           outcome.readings.push(
-            bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_DECODE_ERROR, `${where}: ${error.message}`),
+            this.remember(
+              bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_DECODE_ERROR, `${where}: ${error.message}`),
+            ),
           );
         }
         continue;
@@ -291,25 +310,56 @@ export class SparkplugHost {
         const raw = tagValueOf(tag.dataType, value, dataType);
         if (typeof raw === 'string' && tag.dataType !== 'String') {
           outcome.readings.push(
-            bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_DECODE_ERROR, `${where}: ${raw}`),
+            this.remember(bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_DECODE_ERROR, `${where}: ${raw}`)),
           );
           continue;
         }
-        this.last.set(tag.id, { raw, ns });
-        outcome.readings.push(this.good(tag.id, raw, ns, quality));
+        const reading: TagReading = { tagId: tag.id, ok: true, raw };
+        if (ns !== undefined) reading.sourceTimestampNs = ns;
+        this.last.set(tag.id, reading);
+        outcome.readings.push(quality === Quality.QUALITY_GOOD ? reading : uncertain(reading));
       }
     }
     return outcome;
   }
 
-  private good(tagId: string, raw: DriverValue, ns: bigint | undefined, quality: Quality): TagReading {
-    const reading: TagReading = { tagId, ok: true, raw };
-    if (ns !== undefined) reading.sourceTimestampNs = ns;
-    if (quality !== Quality.QUALITY_GOOD) {
-      reading.quality = quality;
-      reading.reason = QualityReason.QUALITY_REASON_STALE;
-    }
+  private remember(reading: TagReading): TagReading {
+    this.last.set(reading.tagId, reading);
     return reading;
+  }
+
+  /** The last reading of every tag of the node and its devices; good ones Uncertain unless `inSync`. */
+  private replay(node: EdgeNode, inSync: boolean): TagReading[] {
+    const readings: TagReading[] = [];
+    for (const scope of [node.scope, ...node.devices.values()]) {
+      for (const tags of scope.tags.values()) {
+        for (const tag of tags) {
+          const last = this.last.get(tag.id);
+          if (last) readings.push(inSync || !last.ok ? last : uncertain(last));
+        }
+      }
+    }
+    return readings;
+  }
+
+  /**
+   * After the gateway (re)subscribed: it may have missed anything, so every node's values are
+   * Uncertain until its next message shows by its seq that nothing was lost (or its next NBIRTH);
+   * nodes never seen born are asked for a Rebirth at once when commands are allowed.
+   */
+  resync(nowMs = Date.now()): { readings: TagReading[]; rebirths: Array<{ topic: string; payload: Uint8Array }> } {
+    const readings: TagReading[] = [];
+    const rebirths: Array<{ topic: string; payload: Uint8Array }> = [];
+    for (const node of this.nodes.values()) {
+      node.inSync = false;
+      node.verify = node.scope.born;
+      readings.push(...this.replay(node, false));
+      if (!node.scope.born && this.options.allowCommands && nowMs - node.lastRebirthMs >= this.rebirthIntervalMs) {
+        node.lastRebirthMs = nowMs;
+        rebirths.push({ topic: rebirthTopic(node.group, node.node), payload: rebirthRequest(nowMs) });
+      }
+    }
+    return { readings, rebirths };
   }
 
   /**
@@ -320,12 +370,7 @@ export class SparkplugHost {
     const outcome: SparkplugOutcome = { readings: [], malformed: false, oversized: false };
     if (node.inSync) {
       node.inSync = false;
-      for (const scope of [node.scope, ...node.devices.values()]) {
-        for (const tag of [...scope.tags.values()].flat()) {
-          const last = this.last.get(tag.id);
-          if (last) outcome.readings.push(this.good(tag.id, last.raw, last.ns, Quality.QUALITY_UNCERTAIN));
-        }
-      }
+      outcome.readings = this.replay(node, false);
     }
     let next: string;
     if (!this.options.allowCommands) {
@@ -365,11 +410,14 @@ export class SparkplugHost {
     scope.born = false;
     const readings: TagReading[] = [];
     for (const tag of [...scope.tags.values()].flat()) {
-      this.last.delete(tag.id);
-      readings.push(bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_NOT_CONNECTED, message));
+      readings.push(this.remember(bad(tag, Quality.QUALITY_BAD, QualityReason.QUALITY_REASON_NOT_CONNECTED, message)));
     }
     return { readings, malformed: false, oversized: false };
   }
+}
+
+function uncertain(reading: TagReading & { ok: true }): TagReading {
+  return { ...reading, quality: Quality.QUALITY_UNCERTAIN, reason: QualityReason.QUALITY_REASON_STALE };
 }
 
 function merge(first: SparkplugOutcome, second: SparkplugOutcome): SparkplugOutcome {
