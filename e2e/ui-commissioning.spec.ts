@@ -391,6 +391,19 @@ test.describe('MQTT', () => {
       await expect(dialog).toBeHidden();
       const { tags } = await ws.admin.tags.list.query({ search: 'Boiler/Cycles' });
       expect(tags[0]).toMatchObject({ address: 'spBv1.0/Plant1/Edge1|Boiler/Cycles', dataType: 'UInt64' });
+
+      // Rebirth requests are off until the engineer allows commands on the broker device
+      await openScreen(page, 'Devices');
+      await page.getByRole('button', { name: 'Edit Line 1 broker' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit Line 1 broker' });
+      const commands = edit.getByRole('switch', { name: /Allow Sparkplug B commands/ });
+      await expect(commands).not.toBeChecked();
+      await commands.check();
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await expect(edit).toBeHidden();
+      const [broker] = await ws.admin.devices.list.query({ search: 'Line 1 broker' });
+      expect(broker?.config).toMatchObject({ mqtt: { sparkplug: { allowCommands: true } } });
+      await openScreen(page, 'Commissioning');
     } finally {
       clearInterval(timer);
       await edge.endAsync();

@@ -137,6 +137,7 @@ export const en = {
     brokerUrlHint: 'An mqtt://, mqtts://, ws:// or wss:// address',
     clientId: 'Client id',
     brokerUsername: 'Broker username',
+    sparkplugCommands: 'Allow Sparkplug B commands (Rebirth requests to edge nodes)',
     extraConfig: 'Further settings (JSON)',
     extraConfigHint: 'Settings the form does not show, as a JSON object. Leave empty when there are none.',
     extraConfigInvalid: 'Must be a JSON object, e.g. {"key": "value"}',

@@ -131,6 +131,7 @@ export const zhCN: Translations = {
     brokerUrlHint: 'mqtt://、mqtts://、ws:// 或 wss:// 地址',
     clientId: '客户端 ID',
     brokerUsername: 'Broker 用户名',
+    sparkplugCommands: '允许 Sparkplug B 命令（向边缘节点发送 Rebirth 请求）',
     extraConfig: '其他设置 (JSON)',
     extraConfigHint: '表单未显示的设置，以 JSON 对象填写；没有则留空。',
     extraConfigInvalid: '必须是 JSON 对象，例如 {"key": "value"}',
