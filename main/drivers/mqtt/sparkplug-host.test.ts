@@ -102,4 +102,34 @@ describe('the Sparkplug host', () => {
       }),
     ]);
   });
+
+  it('takes alias 0 as an alias, and a node without aliases by metric names', () => {
+    const zero = host(false);
+    const metric = (name: string, alias: bigint, value: number): Payload_Metric => ({
+      name,
+      alias,
+      datatype: 10,
+      value: { $case: 'doubleValue', value },
+    });
+    zero.onMessage('spBv1.0/G/NBIRTH/N', body(0, [metric('Tank/Level', 0n, 1), metric('Other', 1n, 2)]), 1e6);
+    const byZero = zero.onMessage(
+      'spBv1.0/G/NDATA/N',
+      body(1, [{ alias: 0n, value: { $case: 'doubleValue', value: 5 } }]),
+      1e6,
+    );
+    expect(byZero).toMatchObject({ readings: [{ tagId: 't1', ok: true, raw: 5 }] });
+    expect(byZero?.problem).toBeUndefined();
+    // no aliases: every metric has alias 0 on the wire, DATA names its metrics
+    const named = host(false);
+    named.onMessage('spBv1.0/G/NBIRTH/N', body(0, [metric('Other', 0n, 2), metric('Tank/Level', 0n, 1)]), 1e6);
+    const byName = named.onMessage('spBv1.0/G/NDATA/N', body(1, [metric('Tank/Level', 0n, 6)]), 1e6);
+    expect(byName).toMatchObject({ readings: [{ tagId: 't1', ok: true, raw: 6 }] });
+    expect(byName?.problem).toBeUndefined();
+    const ambiguous = named.onMessage(
+      'spBv1.0/G/NDATA/N',
+      body(2, [{ alias: 0n, value: { $case: 'doubleValue', value: 7 } }]),
+      1e6,
+    );
+    expect(ambiguous?.problem).toMatch(/carries alias 0 that its BIRTH did not define/);
+  });
 });

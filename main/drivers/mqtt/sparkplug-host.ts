@@ -62,7 +62,7 @@ interface Scope {
   label: string;
   born: boolean;
   dataTypes: Map<string, number>;
-  /** alias → metric name; null when two metrics of the BIRTH share an alias */
+  /** alias → metric name; null when metrics of the BIRTH share it (a node without aliases: all 0) */
   aliases: Map<bigint, string | null>;
   /** metric name → the tags that map it */
   tags: Map<string, DriverTag[]>;
@@ -221,9 +221,7 @@ export class SparkplugHost {
     for (const metric of payload.metrics) {
       if (metric.name === '') continue;
       scope.dataTypes.set(metric.name, metric.dataType);
-      if (metric.alias !== undefined) {
-        scope.aliases.set(metric.alias, scope.aliases.has(metric.alias) ? null : metric.name);
-      }
+      scope.aliases.set(metric.alias, scope.aliases.has(metric.alias) ? null : metric.name);
     }
     const outcome = this.values(scope, payload, metricsByName(payload.metrics), Quality.QUALITY_GOOD);
     for (const [name, tags] of scope.tags) {
@@ -254,10 +252,9 @@ export class SparkplugHost {
     const named = new Map<string, SparkplugMetric>();
     const unknown: string[] = [];
     for (const metric of payload.metrics) {
-      const name =
-        metric.name !== '' ? metric.name : metric.alias === undefined ? null : scope.aliases.get(metric.alias);
+      const name = metric.name !== '' ? metric.name : scope.aliases.get(metric.alias);
       if (name) named.set(name, metric);
-      else unknown.push(metric.alias === undefined ? 'a metric with neither name nor alias' : `alias ${metric.alias}`);
+      else unknown.push(`alias ${metric.alias}`);
     }
     const quality = node.inSync ? Quality.QUALITY_GOOD : Quality.QUALITY_UNCERTAIN;
     const outcome = this.values(scope, payload, named, quality);

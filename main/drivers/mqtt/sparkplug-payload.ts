@@ -56,8 +56,8 @@ export type SparkplugValue = boolean | number | bigint | string | Uint8Array;
 export interface SparkplugMetric {
   /** '' when the metric carries only its alias (DATA messages) */
   name: string;
-  /** undefined when the payload leaves it out (0 on the wire reads as absent) */
-  alias: bigint | undefined;
+  /** 0 also when the payload leaves it out (protobuf cannot tell 0 from absent) */
+  alias: bigint;
   /** ms since the Unix epoch; undefined when absent */
   timestampMs: bigint | undefined;
   /** 0 when absent */
@@ -87,7 +87,7 @@ export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
     seq: payload.seq ?? 0n,
     metrics: payload.metrics.map((metric) => ({
       name: metric.name ?? '',
-      alias: metric.alias || undefined,
+      alias: metric.alias ?? 0n,
       timestampMs: metric.timestamp ? metric.timestamp : undefined,
       dataType: metric.datatype ?? 0,
       isNull: metric.isNull ?? false,

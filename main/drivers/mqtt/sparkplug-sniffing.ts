@@ -15,7 +15,8 @@ import {
 export interface SniffedMetric {
   /** null when the message carries only the alias and no BIRTH named it */
   name: string | null;
-  alias: string | null;
+  /** "0" also when the payload has none */
+  alias: string;
   dataType: string;
   /** bigint as text, bytes as hex, DateTime as ISO 8601; null when is_null or no value */
   value: string | number | boolean | null;
@@ -41,8 +42,8 @@ export interface SniffedSparkplug {
   summary: string;
 }
 
-/** alias → name and datatype, per node or device, from the BIRTHs seen */
-export type SparkplugBirths = Map<string, Map<string, { name: string; dataType: number }>>;
+/** alias → name and datatype (null: shared by several metrics), per node or device, from the BIRTHs seen */
+export type SparkplugBirths = Map<string, Map<string, { name: string; dataType: number } | null>>;
 
 const TAG_TYPES: Readonly<Record<string, TagDataType>> = {
   Int8: 'Int8',
@@ -96,13 +97,15 @@ export function describeSparkplug(
     return described;
   }
   const isBirth = where.type.endsWith('BIRTH');
-  const known = isBirth ? new Map<string, { name: string; dataType: number }>() : births.get(key);
-  if (isBirth) births.set(key, known as Map<string, { name: string; dataType: number }>);
+  const known = isBirth ? new Map<string, { name: string; dataType: number } | null>() : births.get(key);
+  if (isBirth) births.set(key, known as Map<string, { name: string; dataType: number } | null>);
   described.seq = where.type === 'NDEATH' ? null : Number(decoded.seq);
   for (const metric of decoded.metrics.slice(0, MAX_METRICS)) {
-    const alias = metric.alias === undefined ? null : metric.alias.toString();
-    if (isBirth && alias !== null && metric.name) known?.set(alias, { name: metric.name, dataType: metric.dataType });
-    const birth = alias === null ? undefined : known?.get(alias);
+    const alias = metric.alias.toString();
+    if (isBirth && metric.name) {
+      known?.set(alias, known.has(alias) ? null : { name: metric.name, dataType: metric.dataType });
+    }
+    const birth = metric.name ? undefined : known?.get(alias);
     const name = metric.name || birth?.name || null;
     const dataType = metric.dataType || birth?.dataType || 0;
     let value: SniffedMetric['value'] = null;

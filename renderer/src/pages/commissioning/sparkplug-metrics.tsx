@@ -33,9 +33,10 @@ export function birthTopicOf(message: Sparkplug): string {
 /** Metrics named (and typed) from the BIRTH when they carry only their alias. */
 export function namedMetrics(message: Sparkplug, birth: Sparkplug | undefined): Metric[] {
   if (!birth) return message.metrics;
-  const byAlias = new Map(birth.metrics.filter((m) => m.alias !== null).map((m) => [m.alias, m]));
+  const byAlias = new Map<string, Metric | null>();
+  for (const m of birth.metrics) byAlias.set(m.alias, byAlias.has(m.alias) ? null : m);
   return message.metrics.map((metric) => {
-    const known = metric.name === null && metric.alias !== null ? byAlias.get(metric.alias) : undefined;
+    const known = metric.name === null ? byAlias.get(metric.alias) : undefined;
     return known
       ? {
           ...metric,
