@@ -164,18 +164,19 @@ export class MqttDriver implements Driver {
       );
       const refused = new Set(granted.filter((grant) => grant.qos >= 128).map((grant) => grant.topic));
       if (refused.size > 0) {
-        const tags = this.mapped.filter((entry) => refused.has(entry.mapping.filter)).map((entry) => entry.tag);
-        for (const filter of refused) tags.push(...(this.sparkplug?.tagsOfFilter(filter) ?? []));
         this.readings?.add(
-          tags.map((tag) => ({
-            tagId: tag.id,
-            ok: false as const,
-            quality: Quality.QUALITY_BAD,
-            reason: QualityReason.QUALITY_REASON_CONFIG_ERROR,
-            errorCode: 0x80,
-            message: `the broker refused a subscription of '${tag.address}' (not allowed for this user?)`,
-          })),
+          this.mapped
+            .filter((entry) => refused.has(entry.mapping.filter))
+            .map((entry) => ({
+              tagId: entry.tag.id,
+              ok: false as const,
+              quality: Quality.QUALITY_BAD,
+              reason: QualityReason.QUALITY_REASON_CONFIG_ERROR,
+              errorCode: 0x80,
+              message: `the broker refused the subscription to '${entry.mapping.filter}' (not allowed for this user?)`,
+            })),
         );
+        if (this.sparkplug) this.readings?.add(this.sparkplug.refused(refused));
       }
     }
     if (this.invalid.length > 0) this.readings?.add(this.invalid);

@@ -132,4 +132,24 @@ describe('the Sparkplug host', () => {
     );
     expect(ambiguous?.problem).toMatch(/carries alias 0 that its BIRTH did not define/);
   });
+
+  it('subscribes to every message type of the node and its devices, and names a refused one', () => {
+    const h = host(false);
+    expect(h.filters()).toEqual([
+      'spBv1.0/G/NBIRTH/N',
+      'spBv1.0/G/NDATA/N',
+      'spBv1.0/G/NDEATH/N',
+      'spBv1.0/G/DBIRTH/N/+',
+      'spBv1.0/G/DDATA/N/+',
+      'spBv1.0/G/DDEATH/N/+',
+    ]);
+    expect(h.refused(new Set(['spBv1.0/G/NDATA/N']))).toEqual([
+      expect.objectContaining({
+        tagId: 't1',
+        ok: false,
+        message: "tag 'level': the broker refused the subscription to 'spBv1.0/G/NDATA/N' (not allowed for this user?)",
+      }),
+    ]);
+    expect(h.refused(new Set(['spBv1.0/G/DDATA/N/+']))).toEqual([]);
+  });
 });

@@ -135,14 +135,26 @@ export class SparkplugHost {
     return [...this.nodes.values()].flatMap((node) => sparkplugFilters(node.group, node.node));
   }
 
-  /** The tags a (refused) subscription would have fed. */
-  tagsOfFilter(filter: string): DriverTag[] {
-    const node = [...this.nodes.values()].find((candidate) =>
-      sparkplugFilters(candidate.group, candidate.node).includes(filter),
-    );
-    if (!node) return [];
-    const scopes = filter.endsWith('/+') ? [...node.devices.values()] : [node.scope];
-    return scopes.flatMap((scope) => [...scope.tags.values()].flat());
+  /** Bad readings for the tags the broker refused to feed (the subscriptions among `filters`). */
+  refused(filters: ReadonlySet<string>): TagReading[] {
+    const readings: TagReading[] = [];
+    for (const node of this.nodes.values()) {
+      for (const filter of sparkplugFilters(node.group, node.node)) {
+        if (!filters.has(filter)) continue;
+        const scopes = filter.endsWith('/+') ? [...node.devices.values()] : [node.scope];
+        for (const tag of scopes.flatMap((scope) => [...scope.tags.values()].flat())) {
+          readings.push(
+            bad(
+              tag,
+              Quality.QUALITY_BAD,
+              QualityReason.QUALITY_REASON_CONFIG_ERROR,
+              `the broker refused the subscription to '${filter}' (not allowed for this user?)`,
+            ),
+          );
+        }
+      }
+    }
+    return readings;
   }
 
   /** Undefined when the topic is no message of a node a tag names. */
