@@ -152,4 +152,13 @@ describe('the Sparkplug host', () => {
     ]);
     expect(h.refused(new Set(['spBv1.0/G/DDATA/N/+']))).toEqual([]);
   });
+
+  it('follows seq across 255 → 0 without calling it a gap', () => {
+    const h = host(true);
+    h.onMessage('spBv1.0/G/NBIRTH/N', body(0, [level(1, true)]), 1e6, 0);
+    for (let seq = 1; seq <= 255; seq++) h.onMessage('spBv1.0/G/NDATA/N', body(seq, [level(seq)]), 1e6, 0);
+    const wrapped = h.onMessage('spBv1.0/G/NDATA/N', body(0, [level(0.5)]), 1e6, 0)!;
+    expect(wrapped.problem).toBeUndefined();
+    expect(wrapped.readings).toEqual([{ tagId: 't1', ok: true, raw: 0.5 }]);
+  });
 });
