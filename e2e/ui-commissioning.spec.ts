@@ -6,6 +6,7 @@
 // rejected certificate trusted); an MQTT topic explorer against Mosquitto; and the role checks.
 import { expect as baseExpect, test, type Locator, type Page } from '@playwright/test';
 import mqtt from 'mqtt';
+import { Payload } from '../proto/generated/sparkplug_b.ts';
 import { startMosquitto, type MosquittoServer } from '../test/services/mosquitto-server.ts';
 import { OPCUA_TEST_USER, startOpcUaServer, type OpcUaTestServer } from '../test/services/opcua-server.ts';
 import { ADMIN, openScreen, screenshot, signIn, startWorkstation, type Workstation } from './support/workstation.ts';
@@ -343,6 +344,70 @@ test.describe('MQTT', () => {
     await expect(dialog).toBeHidden();
     const { tags } = await ws.admin.tags.list.query({ search: 'pressure.value' });
     expect(tags[0]).toMatchObject({ address: 'plant/line1/telemetry|pressure.value', dataType: 'Double' });
+  });
+
+  test('decodes Sparkplug B: the BIRTH names the aliases of DATA, and a metric becomes a tag', async () => {
+    test.skip(!broker, 'mosquitto is not installed');
+    test.setTimeout(90_000);
+    const edge = await mqtt.connectAsync(broker!.url);
+    let seq = 0;
+    const send = (type: string, metrics: Payload['metrics']) =>
+      void edge.publishAsync(
+        `spBv1.0/Plant1/${type}/Edge1`,
+        Buffer.from(Payload.encode({ seq: BigInt(seq++ % 256), metrics }).finish()),
+      );
+    const explorer = page.getByRole('tabpanel', { name: 'MQTT topic explorer' });
+    await explorer.getByRole('button', { name: 'Clear' }).click();
+    await textbox(explorer, 'Topic filter').fill('spBv1.0/#');
+    await explorer.getByRole('button', { name: 'Listen' }).click();
+    await page.waitForTimeout(500);
+    send('NBIRTH', [
+      { name: 'Boiler/Temperature', alias: 1n, datatype: 10, value: { $case: 'doubleValue', value: 71.5 } },
+      { name: 'Boiler/Cycles', alias: 2n, datatype: 8, value: { $case: 'longValue', value: 2n ** 64n - 1n } },
+      { name: 'Boiler/Alarm', alias: 3n, datatype: 12, isNull: true, value: undefined },
+    ]);
+    const timer = setInterval(
+      () => send('NDATA', [{ alias: 1n, value: { $case: 'doubleValue', value: 72 + (seq % 3) } }]),
+      300,
+    );
+    try {
+      const topics = explorer.getByRole('list', { name: 'Topics' });
+      await topics.getByRole('button', { name: /spBv1\.0\/Plant1\/NDATA\/Edge1/ }).click({ timeout: 15_000 });
+      const metrics = explorer.getByRole('table', { name: 'Sparkplug B metrics' });
+      // the DATA carries alias 1 only; the BIRTH seen before names it
+      await expect(metrics.getByRole('row', { name: /Boiler\/Temperature Double 7[234]/ })).toBeVisible();
+      await topics.getByRole('button', { name: /spBv1\.0\/Plant1\/NBIRTH\/Edge1/ }).click();
+      await expect(metrics.getByRole('row', { name: /Boiler\/Cycles UInt64 18446744073709551615/ })).toBeVisible();
+      await expect(metrics.getByRole('row', { name: /Boiler\/Alarm String null/ })).toBeVisible();
+      await screenshot(page, 'commissioning-mqtt-sparkplug');
+      await explorer.getByRole('button', { name: 'Stop' }).click();
+      await expect(explorer.getByRole('button', { name: 'Listen' })).toBeVisible({ timeout: 10_000 });
+      await explorer.getByRole('button', { name: 'Create a tag for metric Boiler/Cycles' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Create tag' });
+      await expect(textbox(dialog, 'Address')).toHaveValue('spBv1.0/Plant1/Edge1|Boiler/Cycles');
+      await expect(dialog.getByRole('combobox', { name: 'Data type' })).toHaveText('UInt64');
+      await choose(dialog, 'Device', /Line 1 broker/);
+      await dialog.getByRole('button', { name: 'Create' }).click();
+      await expect(dialog).toBeHidden();
+      const { tags } = await ws.admin.tags.list.query({ search: 'Boiler/Cycles' });
+      expect(tags[0]).toMatchObject({ address: 'spBv1.0/Plant1/Edge1|Boiler/Cycles', dataType: 'UInt64' });
+
+      // Rebirth requests are off until the engineer allows commands on the broker device
+      await openScreen(page, 'Devices');
+      await page.getByRole('button', { name: 'Edit Line 1 broker' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit Line 1 broker' });
+      const commands = edit.getByRole('switch', { name: /Allow Sparkplug B commands/ });
+      await expect(commands).not.toBeChecked();
+      await commands.check();
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await expect(edit).toBeHidden();
+      const [broker] = await ws.admin.devices.list.query({ search: 'Line 1 broker' });
+      expect(broker?.config).toMatchObject({ mqtt: { sparkplug: { allowCommands: true } } });
+      await openScreen(page, 'Commissioning');
+    } finally {
+      clearInterval(timer);
+      await edge.endAsync();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-// Fails when proto/frame.proto changed without `npm run proto:generate`: regenerates into a
+// Fails when a proto/*.proto changed without `npm run proto:generate`: regenerates into a
 // temporary folder and compares with the committed proto/generated/.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ try {
       `proto/generated is out of date (${[...stale, ...orphaned].join(', ')}); run "npm run proto:generate" and commit`,
     );
   }
-  console.log('proto/generated matches proto/frame.proto');
+  console.log('proto/generated matches proto/*.proto');
 } catch (error) {
   console.error(error.message);
   process.exitCode = 1;

@@ -296,6 +296,7 @@ export class DeviceRunner {
         log.info(`'${device.name}' answers again: back to its normal scan rate`);
       }
       status.answered(device.id);
+      if (outcome.problem) status.change(device.id, 'Online', outcome.problem);
     } else if (failures.length > 0 && !outcome.connectionLost) {
       this.failures++;
       if (this.demotion > 0) {

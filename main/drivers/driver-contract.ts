@@ -92,6 +92,8 @@ export interface ScanOutcome {
   answered: boolean;
   /** set when the connection or port is gone: the manager reconnects with backoff */
   connectionLost?: DriverError;
+  /** a problem of an answering device, for its last error (e.g. a malformed MQTT payload) */
+  problem?: string;
 }
 
 export type WriteOutcome =

@@ -22,6 +22,8 @@ export const mqttConnectionSchema = z.strictObject({
   caFile: z.string().min(1).optional(),
   /** mqtts:// only: false accepts any broker certificate (a test bench, never a plant) */
   rejectUnauthorized: z.boolean().default(true),
+  /** Sparkplug B (see README, "Sparkplug B"): allowCommands lets the driver publish NCMD Rebirth requests */
+  sparkplug: z.strictObject({ allowCommands: z.boolean().default(false) }).default({ allowCommands: false }),
 });
 
 export type MqttConnectionOptions = z.output<typeof mqttConnectionSchema>;

@@ -26,6 +26,8 @@ import {
 } from './mqtt-connection-settings.ts';
 import { readingsOf, type MappedTag } from './mqtt-payload.ts';
 import { MappingError, parseTopicMapping, topicMatches } from './mqtt-topic-mapping.ts';
+import { isSparkplugAddress, parseSparkplugAddress, SPARKPLUG_NAMESPACE } from './sparkplug-address.ts';
+import { SparkplugHost, type SparkplugTag } from './sparkplug-host.ts';
 
 export const MQTT_DATA_TYPES: readonly TagDataType[] = TAG_DATA_TYPES;
 
@@ -35,7 +37,16 @@ export function mqttCapabilities(): DriverCapabilities {
     write: true,
     polling: false,
     dataTypes: MQTT_DATA_TYPES,
-    features: ['mqtt-3.1.1', 'mqtt-5', 'tls', 'wildcards', 'json-path', 'payload-timestamps', 'qos-0-1-2'],
+    features: [
+      'mqtt-3.1.1',
+      'mqtt-5',
+      'tls',
+      'wildcards',
+      'json-path',
+      'payload-timestamps',
+      'qos-0-1-2',
+      'sparkplug-b',
+    ],
   };
 }
 
@@ -66,6 +77,8 @@ export class MqttDriver implements Driver {
   private invalid: TagReading[] = [];
   private readonly byTopic = new Map<string, MappedTag[]>();
   private client: MqttClient | undefined;
+  /** the tags with spBv1.0 addresses; undefined when there are none */
+  private sparkplug: SparkplugHost | undefined;
   private connections = 0;
   private readonly counted: MqttDriverCounters = {
     messages: 0,
@@ -92,9 +105,11 @@ export class MqttDriver implements Driver {
     this.mapped = [];
     this.invalid = [];
     this.byTopic.clear();
+    const sparkplugTags: SparkplugTag[] = [];
     for (const tag of groups.flatMap((group) => group.tags)) {
       try {
-        this.mapped.push({ tag, mapping: parseTopicMapping(tag.address) });
+        if (isSparkplugAddress(tag.address)) sparkplugTags.push({ tag, address: parseSparkplugAddress(tag.address) });
+        else this.mapped.push({ tag, mapping: parseTopicMapping(tag.address) });
       } catch (error) {
         if (!(error instanceof MappingError)) throw error;
         this.invalid.push({
@@ -107,6 +122,10 @@ export class MqttDriver implements Driver {
         });
       }
     }
+    this.sparkplug =
+      sparkplugTags.length > 0
+        ? new SparkplugHost(sparkplugTags, { allowCommands: this.settings.options.sparkplug.allowCommands })
+        : undefined;
     return Promise.resolve();
   }
 
@@ -138,6 +157,7 @@ export class MqttDriver implements Driver {
     });
     client.on('error', () => undefined); // 'close' follows; the reason is in the close
     const filters = [...new Set(this.mapped.map((entry) => entry.mapping.filter))];
+    filters.push(...(this.sparkplug?.filters() ?? []));
     if (filters.length > 0) {
       const granted = await client.subscribeAsync(
         Object.fromEntries(filters.map((filter) => [filter, { qos: settings.options.qos }])),
@@ -156,9 +176,15 @@ export class MqttDriver implements Driver {
               message: `the broker refused the subscription to '${entry.mapping.filter}' (not allowed for this user?)`,
             })),
         );
+        if (this.sparkplug) this.readings?.add(this.sparkplug.refused(refused));
       }
     }
     if (this.invalid.length > 0) this.readings?.add(this.invalid);
+    if (this.sparkplug) {
+      const { readings, rebirths } = this.sparkplug.resync();
+      this.readings?.add(readings);
+      for (const rebirth of rebirths) this.requestRebirth(rebirth);
+    }
   }
 
   private tagsFor(topic: string): MappedTag[] {
@@ -173,6 +199,7 @@ export class MqttDriver implements Driver {
 
   private onMessage(topic: string, payload: Buffer): void {
     this.counted.messages++;
+    if (this.sparkplug && topic.startsWith(SPARKPLUG_NAMESPACE) && this.onSparkplug(topic, payload)) return;
     const tags = this.tagsFor(topic);
     if (tags.length === 0) {
       this.counted.unmapped++;
@@ -199,6 +226,26 @@ export class MqttDriver implements Driver {
     this.readings?.add(readings);
   }
 
+  /** A message of an edge node a tag names; false for any other topic. */
+  private onSparkplug(topic: string, payload: Buffer): boolean {
+    const limit = (this.settings as MqttConnectionSettings).options.maxPayloadBytes;
+    const outcome = this.sparkplug?.onMessage(topic, payload, limit);
+    if (!outcome) return false;
+    if (outcome.oversized) this.counted.oversized++;
+    if (outcome.malformed) this.counted.malformed++;
+    if (outcome.readings.some((reading) => reading.ok)) this.counted.mapped++;
+    this.readings?.add(outcome.readings);
+    if (outcome.problem) this.push?.({ readings: [], answered: true, problem: outcome.problem });
+    if (outcome.rebirth) this.requestRebirth(outcome.rebirth);
+    return true;
+  }
+
+  private requestRebirth(request: { topic: string; payload: Uint8Array }): void {
+    void this.client?.publishAsync(request.topic, Buffer.from(request.payload), { qos: 0 }).catch(
+      () => undefined, // asked again at the next gap; a lost connection is reported by 'close'
+    );
+  }
+
   scan(): Promise<ScanOutcome> {
     return Promise.reject(new Error('the MQTT driver is not polled: its values arrive by subscription'));
   }
@@ -212,6 +259,9 @@ export class MqttDriver implements Driver {
       errorCode: 0,
     });
     if (!client) return refuse('not connected', QualityReason.QUALITY_REASON_NOT_CONNECTED);
+    if (isSparkplugAddress(tag.address)) {
+      return refuse(`'${tag.name}' is a Sparkplug metric: writing metrics (NCMD/DCMD) is not supported`);
+    }
     let mapping;
     try {
       mapping = parseTopicMapping(tag.address);

@@ -1,11 +1,13 @@
 // Topic sniffing for commissioning: listen on a broker for a few seconds and show what arrives —
 // topics, sizes, a preview, and for JSON payloads the leaf paths with their values, i.e. the
-// "topic|path" addresses a tag can map. Listening only: nothing is published.
+// "topic|path" addresses a tag can map; Sparkplug B payloads decoded into their metrics (name,
+// datatype, value, and the spBv1.0 address a tag maps). Listening only: nothing is published.
 import mqtt from 'mqtt';
 import { OperationRefusedError } from '../../gateway/operation-refused-error.ts';
 import { type DriverError } from '../driver-contract.ts';
 import { classifyMqttError, mqttClientOptions, parseMqttConnection } from './mqtt-connection-settings.ts';
 import { validTopicFilter } from './mqtt-topic-mapping.ts';
+import { describeSparkplug, type SniffedSparkplug, type SparkplugBirths } from './sparkplug-sniffing.ts';
 
 export interface SniffedMessage {
   topic: string;
@@ -16,6 +18,8 @@ export interface SniffedMessage {
   preview: string;
   /** JSON payloads: leaf paths and their values (at most 50); null for other payloads */
   paths: Array<{ path: string; value: unknown }> | null;
+  /** spBv1.0 payloads decoded; null for other topics */
+  sparkplug: SniffedSparkplug | null;
 }
 
 export interface SniffResult {
@@ -36,7 +40,17 @@ export function leafPaths(value: unknown, prefix = '', out: Array<{ path: string
   return out;
 }
 
-function describe(topic: string, payload: Buffer, retained: boolean, qos: number): SniffedMessage {
+function describe(
+  topic: string,
+  payload: Buffer,
+  retained: boolean,
+  qos: number,
+  births: SparkplugBirths,
+): SniffedMessage {
+  const sparkplug = describeSparkplug(topic, payload, births);
+  if (sparkplug) {
+    return { topic, bytes: payload.length, retained, qos, preview: sparkplug.summary, paths: null, sparkplug };
+  }
   const text = payload.subarray(0, 65_536).toString('utf8');
   let paths: SniffedMessage['paths'] = null;
   if (payload.length <= 65_536 && /^\s*[[{]/.test(text)) {
@@ -46,7 +60,7 @@ function describe(topic: string, payload: Buffer, retained: boolean, qos: number
       paths = null;
     }
   }
-  return { topic, bytes: payload.length, retained, qos, preview: text.slice(0, 512), paths };
+  return { topic, bytes: payload.length, retained, qos, preview: text.slice(0, 512), paths, sparkplug: null };
 }
 
 export async function sniffTopics(input: {
@@ -77,10 +91,11 @@ export async function sniffTopics(input: {
     });
   }
   const result: SniffResult = { messages: [], dropped: 0 };
+  const births: SparkplugBirths = new Map();
   try {
     client.on('message', (topic, payload, packet) => {
       if (result.messages.length >= input.maxMessages) result.dropped++;
-      else result.messages.push(describe(topic, payload, packet.retain, packet.qos));
+      else result.messages.push(describe(topic, payload, packet.retain, packet.qos, births));
     });
     await client.subscribeAsync(input.filter, { qos: 0 });
     await new Promise((resolve) => setTimeout(resolve, input.durationMs));

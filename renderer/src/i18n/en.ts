@@ -137,6 +137,7 @@ export const en = {
     brokerUrlHint: 'An mqtt://, mqtts://, ws:// or wss:// address',
     clientId: 'Client id',
     brokerUsername: 'Broker username',
+    sparkplugCommands: 'Allow Sparkplug B commands (Rebirth requests to edge nodes)',
     extraConfig: 'Further settings (JSON)',
     extraConfigHint: 'Settings the form does not show, as a JSON object. Leave empty when there are none.',
     extraConfigInvalid: 'Must be a JSON object, e.g. {"key": "value"}',
@@ -491,6 +492,19 @@ export const en = {
       createMapping: 'Create mapping',
       createMappingFor: 'Create a mapping for {{path}}',
       plainPayload: 'Not JSON: the whole payload is the value.',
+      sparkplug: {
+        from: 'from {{node}}',
+        fromSeq: 'from {{node}}, seq {{seq}}',
+        metrics: 'Sparkplug B metrics',
+        metric: 'Metric',
+        type: 'Type',
+        alias: 'alias {{alias}}',
+        null: 'null (no value)',
+        unnamed:
+          'Some metrics carry only their alias: their names appear once this node publishes its BIRTH (when it reconnects, or after a Rebirth request).',
+        undecodable: 'Not a readable Sparkplug B payload: {{problem}}',
+        createTagFor: 'Create a tag for metric {{name}}',
+      },
     },
   },
 

@@ -235,6 +235,7 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
                   <TextField label={t('devices.clientId')} fullWidth {...register('clientId')} />
                   <TextField label={t('devices.brokerUsername')} fullWidth {...register('brokerUsername')} />
                 </Stack>
+                <FormSwitch name="sparkplugCommands" control={control} label={t('devices.sparkplugCommands')} />
               </>
             )}
             {protocol === 'Custom' && (

@@ -69,5 +69,11 @@ describe('device form values', () => {
       null,
     );
     expect(mqtt.config.mqtt).toEqual({ clientId: 'gw-1' });
+    const sparkplug = toDevice(
+      { ...initialValues(null), protocol: 'Mqtt', url: 'mqtt://127.0.0.1:1883', sparkplugCommands: true },
+      null,
+    );
+    expect(sparkplug.config.mqtt).toEqual({ sparkplug: { allowCommands: true } });
+    expect(initialValues({ ...mqtt, config: sparkplug.config } as Device).sparkplugCommands).toBe(true);
   });
 });

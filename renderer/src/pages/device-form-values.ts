@@ -30,6 +30,8 @@ export interface DeviceFormValues {
   securityPolicy: string;
   clientId: string;
   brokerUsername: string;
+  /** config.mqtt.sparkplug.allowCommands: the driver may publish Sparkplug NCMD Rebirth requests */
+  sparkplugCommands: boolean;
   endpoint: string;
   extraConfig: string;
 }
@@ -69,6 +71,7 @@ export function initialValues(device: Device | null): DeviceFormValues {
     securityPolicy: typeof opcua.securityPolicy === 'string' ? opcua.securityPolicy : 'None',
     clientId: typeof mqtt.clientId === 'string' ? mqtt.clientId : '',
     brokerUsername: typeof mqtt.username === 'string' ? mqtt.username : '',
+    sparkplugCommands: section(mqtt, 'sparkplug').allowCommands === true,
     endpoint: protocol === 'Custom' ? endpoint : '',
     extraConfig: Object.keys(extra).length ? JSON.stringify(extra, null, 2) : '',
   };
@@ -112,14 +115,19 @@ export function toDevice(values: DeviceFormValues, before: Device | null) {
         securityPolicy: values.securityPolicy,
       };
       break;
-    case 'Mqtt':
+    case 'Mqtt': {
       endpoint = values.url.trim();
+      const mqtt = section(previous, 'mqtt');
       config.mqtt = {
-        ...section(previous, 'mqtt'),
+        ...mqtt,
         ...(values.clientId ? { clientId: values.clientId } : {}),
         ...(values.brokerUsername ? { username: values.brokerUsername } : {}),
+        ...(values.sparkplugCommands || 'sparkplug' in mqtt
+          ? { sparkplug: { ...section(mqtt, 'sparkplug'), allowCommands: values.sparkplugCommands } }
+          : {}),
       };
       break;
+    }
     case 'Custom':
       break;
   }

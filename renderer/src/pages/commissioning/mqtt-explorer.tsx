@@ -33,6 +33,7 @@ import { roleMay } from '../../auth/role-access.ts';
 import { formatNumber } from '../../i18n/formatters.ts';
 import { api, useSignedInUser } from '../../stores/session-store.ts';
 import { CreateTagDialog, tagNameOf, type TagDraft } from './create-tag-dialog.tsx';
+import { birthTopicOf, SparkplugMetrics } from './sparkplug-metrics.tsx';
 import { ToolOutcome } from './tool-outcome.tsx';
 
 type Sniffed = ApiOutputs['mqtt']['sniff']['messages'][number];
@@ -279,22 +280,31 @@ export function MqttExplorer() {
                   time: current.lastAt.toLocaleTimeString(),
                 })}
               </Typography>
-              <Box
-                component="pre"
-                data-testid="mqtt-payload"
-                sx={{
-                  m: 0,
-                  p: 1,
-                  bgcolor: 'action.hover',
-                  borderRadius: 1,
-                  fontSize: '0.8rem',
-                  overflow: 'auto',
-                  maxHeight: 220,
-                }}
-              >
-                {prettyPayload(current.last.preview)}
-              </Box>
-              {current.last.paths ? (
+              {current.last.sparkplug ? (
+                <SparkplugMetrics
+                  message={current.last.sparkplug}
+                  birth={topics.get(birthTopicOf(current.last.sparkplug))?.last.sparkplug ?? undefined}
+                  mayCreate={roleMay(user.role, 'configure-devices')}
+                  onCreate={setDraft}
+                />
+              ) : (
+                <Box
+                  component="pre"
+                  data-testid="mqtt-payload"
+                  sx={{
+                    m: 0,
+                    p: 1,
+                    bgcolor: 'action.hover',
+                    borderRadius: 1,
+                    fontSize: '0.8rem',
+                    overflow: 'auto',
+                    maxHeight: 220,
+                  }}
+                >
+                  {prettyPayload(current.last.preview)}
+                </Box>
+              )}
+              {current.last.sparkplug ? null : current.last.paths ? (
                 <Table size="small" aria-label={t('commissioning.mqtt.fields')}>
                   <TableHead>
                     <TableRow>
