@@ -30,7 +30,7 @@ function recordingBatch(): WalStorageBatch & { entries: [number, Buffer][] } {
 
 function framesOf(first: number, value: Uint8Array): number[] {
   const seen: number[] = [];
-  walkValue(first, value, (seq, envelope) => void seen.push(seq, decodeEnvelope(envelope).sequenceId));
+  walkValue(first, value, (seq, start, end) => void seen.push(seq, decodeEnvelope(value, start, end).sequenceId));
   return seen;
 }
 

@@ -85,10 +85,11 @@ export class FrameBlockBuilder {
 }
 
 /**
- * Called for each frame of a value with its envelope and the offset in the value where the frame
- * starts (its tag); returning true stops the walk.
+ * Called for each frame of a value with the byte range of its envelope in the value,
+ * [start, end), and the offset where the frame starts (its tag); returning true stops the walk.
+ * Ranges, not views: a Uint8Array view per frame cost ~0.1 µs of CPU, a twentieth of a replay.
  */
-export type FrameVisitor = (sequenceId: number, envelope: Uint8Array, offset: number) => boolean | void;
+export type FrameVisitor = (sequenceId: number, start: number, end: number, offset: number) => boolean | void;
 
 export interface WalkedValue {
   /** The sequence id of the last frame visited (first − 1 when none). */
@@ -104,7 +105,7 @@ export interface WalkedValue {
  */
 export function walkValue(first: number, value: Uint8Array, visit: FrameVisitor): WalkedValue {
   if (!isFrameBlock(value)) {
-    visit(first, value, 0);
+    visit(first, 0, value.length, 0);
     return { last: first, broken: false };
   }
   const end = value.length;
@@ -119,11 +120,11 @@ export function walkValue(first: number, value: Uint8Array, visit: FrameVisitor)
     while (byte & 0x80) {
       if (pos >= end || shift > 28) return { last: first + index - 1, broken: true };
       byte = value[pos++]!;
-      length += (byte & 0x7f) * 2 ** shift;
+      length += (byte & 0x7f) * (1 << shift);
       shift += 7;
     }
     if (pos + length > end) return { last: first + index - 1, broken: true };
-    const stop = visit(first + index, new Uint8Array(value.buffer, value.byteOffset + pos, length), offset);
+    const stop = visit(first + index, pos, pos + length, offset);
     pos += length;
     index++;
     if (stop === true) return { last: first + index - 1, broken: false };
@@ -138,7 +139,7 @@ export function walkValue(first: number, value: Uint8Array, visit: FrameVisitor)
 export function blockTail(first: number, value: Uint8Array, after: number): Buffer | undefined {
   if (!isFrameBlock(value) || after < first) return undefined;
   let start = -1;
-  walkValue(first, value, (sequenceId, _envelope, offset) => {
+  walkValue(first, value, (sequenceId, _start, _end, offset) => {
     if (sequenceId <= after) return false;
     start = offset;
     return true;

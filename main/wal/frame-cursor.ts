@@ -90,14 +90,14 @@ export class FrameCursor {
       this.reportLost(first - 1);
       this.lostThrough = 0;
     }
-    const { last, broken } = walkValue(first, value, (sequenceId, envelope) => {
+    const { last, broken } = walkValue(first, value, (sequenceId, start, end) => {
       // A value may start before the position (the window above, or a block that retention
       // rewrote): its earlier frames were read already.
       if (sequenceId <= this.position) return false;
       if (sequenceId > this.throughSequenceId) return true;
       this.position = sequenceId;
       try {
-        const frame = decodeFrame(envelope, this.wanted);
+        const frame = decodeFrame(value, this.wanted, start, end);
         if (frame === undefined) return false;
         if (frame.sequenceId !== sequenceId) {
           throw new CorruptFrameError(`it holds sequence ${frame.sequenceId} where ${sequenceId} belongs`);

@@ -42,11 +42,8 @@ async function locate(
       for (const [i, key] of chunk.keys.entries()) {
         const value = chunk.values[i]!;
         let found: { offset: number; start: number; end: number } | undefined;
-        const { last } = walkValue(parseFrameKey(key)!, value, (s, envelope, offset) => {
-          if (s === seq) {
-            const start = envelope.byteOffset - value.byteOffset;
-            found = { offset, start, end: start + envelope.length };
-          }
+        const { last } = walkValue(parseFrameKey(key)!, value, (s, start, end, offset) => {
+          if (s === seq) found = { offset, start, end };
         });
         if (found) return { key, value: Buffer.from(value), blockEnd: last, ...found };
       }

@@ -176,10 +176,11 @@ export class WalRetention {
           const first = parseFrameKey(chunk.keys[i]!);
           if (first === undefined) continue;
           let found: { sequenceId: number; ms: number } | undefined;
-          walkValue(first, chunk.values[i]!, (seq, envelope) => {
+          const value = chunk.values[i]!;
+          walkValue(first, value, (seq, start, end) => {
             if (seq < sequenceId) return false;
             try {
-              found = { sequenceId: seq, ms: nsToMs(decodeEnvelope(envelope).timestamp) };
+              found = { sequenceId: seq, ms: nsToMs(decodeEnvelope(value, start, end).timestamp) };
               return true;
             } catch {
               return false; // a damaged envelope has no trustworthy time: look at the next one
