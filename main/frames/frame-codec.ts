@@ -69,14 +69,25 @@ export function encodeFrame(frame: Frame): Buffer {
 }
 
 /**
- * Decodes and verifies one stored frame; throws CorruptFrameError naming what is wrong. With
- * `wanted`, a frame of another type is returned as undefined without verifying or decoding its
- * payload (a durable consumer that takes only data frames skips the rest cheaply).
+ * Decodes and verifies one stored frame (in bytes[start, end), all of `bytes` by default); throws
+ * CorruptFrameError naming what is wrong. With `wanted`, a frame of another type is returned as
+ * undefined without verifying or decoding its payload (a durable consumer that takes only data
+ * frames skips the rest cheaply).
  */
 export function decodeFrame(bytes: Uint8Array): Frame;
-export function decodeFrame(bytes: Uint8Array, wanted: ReadonlySet<FrameTypeName> | undefined): Frame | undefined;
-export function decodeFrame(bytes: Uint8Array, wanted?: ReadonlySet<FrameTypeName>): Frame | undefined {
-  const envelope = decodeEnvelope(bytes);
+export function decodeFrame(
+  bytes: Uint8Array,
+  wanted: ReadonlySet<FrameTypeName> | undefined,
+  start?: number,
+  end?: number,
+): Frame | undefined;
+export function decodeFrame(
+  bytes: Uint8Array,
+  wanted?: ReadonlySet<FrameTypeName>,
+  start = 0,
+  end = bytes.length,
+): Frame | undefined {
+  const envelope = decodeEnvelope(bytes, start, end);
   const type = frameTypeName(envelope.frameType);
   if (type !== undefined && wanted !== undefined && !wanted.has(type)) return undefined;
   const expected = frameChecksum(envelope.sequenceId, envelope.timestamp, envelope.frameType, envelope.data);

@@ -113,10 +113,13 @@ export function readVarint(bytes: Uint8Array, pos: number, end: number): void {
   throw new CorruptFrameError('the envelope holds a number longer than 10 bytes');
 }
 
-/** Parses an envelope; throws CorruptFrameError on bytes that are not a well-formed envelope. */
-export function decodeEnvelope(bytes: Uint8Array): EnvelopeFields {
-  const end = bytes.length;
-  let pos = 0;
+/**
+ * Parses the envelope in bytes[start, end) (all of `bytes` by default: the WAL reads envelopes
+ * inside a block without a view of their own); throws CorruptFrameError on bytes that are not a
+ * well-formed envelope.
+ */
+export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length): EnvelopeFields {
+  let pos = start;
   let sequenceId = 0;
   let timestamp = 0n;
   let frameType = 0;
@@ -161,13 +164,13 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeFields {
         case TAG_DATA: {
           readVarint(bytes, pos, end);
           const length = varint.lo;
-          const start = varint.pos;
-          if (varint.hi !== 0 || start + length > end) {
+          const from = varint.pos;
+          if (varint.hi !== 0 || from + length > end) {
             throw new CorruptFrameError('the payload runs past the end of the envelope');
           }
           // a plain view: Buffer#subarray would build a Buffer, measurably slower per frame
-          data = new Uint8Array(bytes.buffer, bytes.byteOffset + start, length);
-          varint.pos = start + length;
+          data = new Uint8Array(bytes.buffer, bytes.byteOffset + from, length);
+          varint.pos = from + length;
           break;
         }
         default:

@@ -4,11 +4,12 @@
 // written. Durable consumers (historian, relational writer) read from here after their own
 // checkpoint. Sequence numbers continue across restarts and are never reused.
 import { encodeFrameView } from '../frames/frame-codec.ts';
-import { frameKeyBytes, parseFrameKey } from '../frames/frame-key.ts';
+import { parseFrameKey } from '../frames/frame-key.ts';
 import type { Frame, FrameTypeName } from '../frames/frame.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LatencyWindow } from '../metrics/latency-window.ts';
 import { RateMeter } from '../metrics/rate-meter.ts';
+import { FrameBlockBuilder, walkValue } from './frame-block.ts';
 import { DurableConsumer, type ConsumerOptions, type ConsumerMetrics, type FrameSink } from './durable-consumer.ts';
 import { FrameCursor, type FrameChunk } from './frame-cursor.ts';
 import { CONSUMER_RANGE, consumerKey, consumerName, FRAME_RANGE, LAST_SEQUENCE_KEY } from './wal-keys.ts';
@@ -67,7 +68,10 @@ export class WalClosedError extends Error {
 interface OpenBatch {
   frames: Frame[];
   firstAppendAt: number;
-  /** The storage batch the first `encoded` frames are already in (none while the store recovers). */
+  /**
+   * The storage batch the first `encoded` frames are already in, or in the WAL's block builder
+   * on their way to it (none while the store recovers).
+   */
   storage?: WalStorageBatch;
   encoded: number;
 }
@@ -89,8 +93,10 @@ export async function openFrameWal(options: FrameWalOptions): Promise<FrameWal> 
   const newest = storage.cursor({ ...FRAME_RANGE, reverse: true, limit: 1 });
   try {
     const chunk = await newest.next();
-    const key = chunk?.keys[0];
-    if (key !== undefined) lastSequenceId = Math.max(lastSequenceId, parseFrameKey(key) ?? 0);
+    const first = chunk ? parseFrameKey(chunk.keys[0]!) : undefined;
+    // the newest value's last frame (a block's framing is enough; a damaged one counts from its key)
+    if (first !== undefined)
+      lastSequenceId = Math.max(lastSequenceId, walkValue(first, chunk!.values[0]!, () => false).last, first);
   } finally {
     await newest.close();
   }
@@ -108,6 +114,8 @@ export class FrameWal {
   private appended: number;
   private committed: number;
   private open: OpenBatch | undefined;
+  /** Collects the open batch's encoded frames into block values (frame-block.ts). */
+  private readonly blocks = new FrameBlockBuilder();
   private writing = false;
   private timer: NodeJS.Timeout | undefined;
   /** Set while a failed write waits for its retry, and while the store is being reopened. */
@@ -185,7 +193,7 @@ export class FrameWal {
     }
     const batch = (this.open ??= { frames: [], firstAppendAt: performance.now(), encoded: 0 });
     if (batch.encoded === batch.frames.length && !this.recovering && !this.storage.needsReopen) {
-      (batch.storage ??= this.storage.batch()).put(frameKeyBytes(frame.sequenceId), bytes);
+      this.blocks.add((batch.storage ??= this.storage.batch()), frame.sequenceId, bytes);
       batch.encoded++;
     }
     batch.frames.push(frame);
@@ -391,17 +399,18 @@ export class FrameWal {
   }
 
   /**
-   * Puts the batch's frames that are not in its storage batch yet into it. The encoder writes
-   * into one scratch buffer that the storage batch copies from, so no frame needs a buffer of
-   * its own; after a failure the frames are simply encoded again into a fresh batch.
+   * Puts the batch's frames that are not in its storage batch yet into it, as blocks. The
+   * encoder writes into one scratch buffer that the block builder copies from, so no frame needs
+   * a buffer of its own; after a failure the frames are simply encoded again into a fresh batch.
    */
   private encodeInto(batch: OpenBatch): WalStorageBatch {
     const storageBatch = (batch.storage ??= this.storage.batch());
     const { frames } = batch;
     for (let i = batch.encoded; i < frames.length; i++) {
       const frame = frames[i]!;
-      storageBatch.put(frameKeyBytes(frame.sequenceId), encodeFrameView(frame));
+      this.blocks.add(storageBatch, frame.sequenceId, encodeFrameView(frame));
     }
+    this.blocks.putInto(storageBatch);
     batch.encoded = frames.length;
     return storageBatch;
   }
@@ -432,6 +441,7 @@ export class FrameWal {
     this.consecutiveFailures++;
     const frames = this.open ? [...batch.frames, ...this.open.frames] : batch.frames;
     this.open = { frames, firstAppendAt: batch.firstAppendAt, encoded: 0 };
+    this.blocks.reset(); // held frames of the open batch, which are encoded again
     const now = performance.now();
     if (now - this.lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
       this.lastFailureEventAt = now;
@@ -458,6 +468,7 @@ export class FrameWal {
     const firstAppendAt = this.open?.firstAppendAt ?? performance.now();
     // a storage batch built on the handle that is about to close cannot be written
     if (this.open) this.open = { frames: this.open.frames, firstAppendAt, encoded: 0 };
+    this.blocks.reset();
     this.recovering = this.storage.reopen().then(
       () => {
         this.recovering = undefined;

@@ -1,15 +1,18 @@
 // Damaged entries must be skipped, counted and reported, never crash the reader and never stop
-// a durable consumer: values altered under their key (bit rot above RocksDB, a bad write) and
-// bytes flipped inside RocksDB's table files on disk (which RocksDB's own block checksums catch).
+// a durable consumer: values altered under their key (bit rot above RocksDB, a bad write: a
+// frame's envelope, or a block's framing) and bytes flipped inside RocksDB's table files on disk
+// (which RocksDB's own block checksums catch).
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
 import { until } from '../../test/wait.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
-import { frameKey } from '../frames/frame-key.ts';
+import { frameKey, parseFrameKey } from '../frames/frame-key.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
+import { firstKeyHolding, walkValue } from './frame-block.ts';
 import { openRocksDbStorage } from './rocksdb-storage.ts';
+import type { WalStorage } from './wal-storage.ts';
 
 let folder: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -28,21 +31,57 @@ async function writeFrames(count: number): Promise<void> {
   await wal.close();
 }
 
-describe('WAL corruption', () => {
-  it('skips, counts and reports values with flipped bytes; consumers get every intact frame', async () => {
-    await writeFrames(2000);
-    const damaged = [3, 500, 501, 1234, 1999];
-    const storage = await openRocksDbStorage(folder.dir);
-    for (const [n, seq] of damaged.entries()) {
-      const value = (await storage.get(frameKey(seq)))!;
-      const copy = Buffer.from(value);
-      if (n === 0)
-        copy[copy.length - 1]! ^= 0x01; // the checksum itself
-      else if (n === 1)
-        await storage.put(frameKey(seq), copy.subarray(0, 10), true); // truncated
-      else copy[Math.floor(Math.random() * copy.length)]! ^= 1 << Math.floor(Math.random() * 8);
-      if (n !== 1) await storage.put(frameKey(seq), copy, true);
+/** Where frame `seq` sits in the stored values: its value's key and the envelope's byte range. */
+async function locate(
+  storage: WalStorage,
+  seq: number,
+): Promise<{ key: string; value: Buffer; offset: number; start: number; end: number; blockEnd: number }> {
+  const cursor = storage.cursor({ gte: frameKey(firstKeyHolding(seq)), lte: frameKey(seq) });
+  try {
+    for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
+      for (const [i, key] of chunk.keys.entries()) {
+        const value = chunk.values[i]!;
+        let found: { offset: number; start: number; end: number } | undefined;
+        const { last } = walkValue(parseFrameKey(key)!, value, (s, start, end, offset) => {
+          if (s === seq) found = { offset, start, end };
+        });
+        if (found) return { key, value: Buffer.from(value), blockEnd: last, ...found };
+      }
     }
+  } finally {
+    await cursor.close();
+  }
+  throw new Error(`frame ${seq} is not stored`);
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('WAL corruption', () => {
+  it('skips, counts and reports damaged frames and blocks; consumers get every intact frame', async () => {
+    await writeFrames(2000);
+    const storage = await openRocksDbStorage(folder.dir);
+    const lost = new Set<number>();
+    // the checksum itself (the envelope's last byte)
+    let at = await locate(storage, 3);
+    at.value[at.end - 1]! ^= 0x01;
+    await storage.put(at.key, at.value, true);
+    lost.add(3);
+    // random bits inside two envelopes
+    for (const seq of [1234, 1999]) {
+      at = await locate(storage, seq);
+      at.value[at.start + Math.floor(Math.random() * (at.end - at.start))]! ^= 1 << Math.floor(Math.random() * 8);
+      await storage.put(at.key, at.value, true);
+      lost.add(seq);
+    }
+    // a block cut off inside a frame: that frame and the rest of its block are lost
+    at = await locate(storage, 500);
+    await storage.put(at.key, at.value.subarray(0, at.start + 10), true);
+    for (const seq of range(500, at.blockEnd)) lost.add(seq);
+    // a damaged frame tag: the block cannot be framed from there on
+    at = await locate(storage, 700);
+    at.value[at.offset] = 0;
+    await storage.put(at.key, at.value, true);
+    for (const seq of range(700, at.blockEnd)) lost.add(seq);
     await storage.put(frameKey(2001), 'garbage that is not protobuf', true); // past the end, too
     await storage.close();
 
@@ -55,22 +94,23 @@ describe('WAL corruption', () => {
       async (frames) => void received.push(...frames.map((f) => f.sequenceId)),
     );
     await until(() => consumer.checkpoint === 2001);
-    const expected = Array.from({ length: 2000 }, (_, i) => i + 1).filter((seq) => !damaged.includes(seq));
+    const expected = range(1, 2000).filter((seq) => !lost.has(seq));
     expect(received).toEqual(expected);
-    expect(wal.metrics().corruptFrames).toBe(6);
+    expect(wal.metrics().corruptFrames).toBe(lost.size + 1);
 
-    // a second reader counts nothing twice
+    // a second reader counts nothing twice, also when it starts inside a damaged block
     const again = await wal.read(0, 5000);
-    expect(again.frames).toHaveLength(1995);
-    expect(wal.metrics().corruptFrames).toBe(6);
+    expect(again.frames).toHaveLength(expected.length);
+    expect((await wal.read(501, 5000)).frames.map((f) => f.sequenceId)).toEqual(expected.filter((seq) => seq > 501));
+    expect(wal.metrics().corruptFrames).toBe(lost.size + 1);
 
     await wal.close(); // flushes the pending report
     const report = events.find((event) => event.code === 'wal.corrupt_frames');
     expect(report).toMatchObject({
       severity: 'critical',
-      details: { count: 6, firstSequence: 3, lastSequence: 2001 },
+      details: { count: lost.size + 1, firstSequence: 3, lastSequence: 2001 },
     });
-    expect(report!.message).toMatch(/6 damaged frame\(s\).*skipped/);
+    expect(report!.message).toMatch(new RegExp(`${lost.size + 1} damaged frame\\(s\\).*skipped`));
   });
 
   it('steps over table blocks that RocksDB itself refuses as corrupt', async () => {
@@ -100,7 +140,7 @@ describe('WAL corruption', () => {
     );
     await until(() => consumer.checkpoint === 20_000);
     const lost = wal.metrics().corruptFrames;
-    // one or two 4 KB blocks of ~20-byte-compressed frames: some dozens, not thousands
+    // one or two damaged table blocks: a value or two of up to 64 frames, not thousands
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThan(1000);
     expect(received.length + lost).toBe(20_000);

@@ -11,11 +11,14 @@ let folder: Awaited<ReturnType<typeof tempDir>>;
 let wal: FrameWal | undefined;
 let bus: FrameBus | undefined;
 let clockOffset = 0;
+/** When set, wal.now() stands still there (a moving clock makes the retention boundary race). */
+let frozenAt: number | undefined;
 const events: SystemEventInput[] = [];
 
 beforeEach(async () => {
   folder = await tempDir('gw-wal-retention-');
   clockOffset = 0;
+  frozenAt = undefined;
   events.length = 0;
 });
 afterEach(async () => {
@@ -27,7 +30,7 @@ afterEach(async () => {
 
 async function open(retention: { maxSizeBytes?: number } = {}): Promise<void> {
   wal = await openTestWal(folder.dir, {
-    now: () => Date.now() + clockOffset,
+    now: () => frozenAt ?? Date.now() + clockOffset,
     retention: { retentionMs: 24 * HOUR, ...retention },
     onEvent: (event) => events.push(event),
   });
@@ -54,7 +57,7 @@ describe('WAL retention', () => {
     await publish(100);
     expect(await wal!.applyRetention()).toMatchObject({ deletedFrames: 0 });
 
-    clockOffset = boundary + 24 * HOUR - Date.now(); // wal.now() is 24 h after the boundary
+    frozenAt = boundary + 24 * HOUR; // wal.now() is 24 h after the boundary
     const report = await wal!.applyRetention();
     expect(report).toMatchObject({ deletedFrames: 100, droppedFrames: 0, firstSequenceId: 101 });
     expect(await sequences()).toEqual(Array.from({ length: 100 }, (_, i) => i + 101));

@@ -2,9 +2,13 @@
 // consumer has confirmed them. Unconfirmed frames are kept, however old, until the WAL exceeds
 // its size cap (seed: 1 GB); then the oldest frames go, confirmed or not, down to 90 % of the
 // cap, and a CRITICAL system event says how many frames each consumer lost. Deletes are range
-// deletes, followed by a compaction of that range so that the disk space really comes back.
+// deletes, followed by a compaction of that range so that the disk space really comes back. A
+// block that straddles the boundary keeps its later frames: they are written again as a block of
+// their own (keyed by the first of them) before the range is deleted, so that retention stays
+// exact to the frame.
 import { nsToMs } from '../frames/frame-clock.ts';
 import { decodeEnvelope } from '../frames/frame-envelope.ts';
+import { blockTail, firstKeyHolding, walkValue } from './frame-block.ts';
 import { parseFrameKey } from '../frames/frame-key.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import type { FrameWal } from './frame-wal.ts';
@@ -99,6 +103,7 @@ export class WalRetention {
     }
     if (through < first) return report;
 
+    await this.keepTailAfter(through);
     await this.storage.clearRange({ gte: frameKey(first), lt: frameKey(through + 1) });
     await this.storage.compactRange(frameKey(first), frameKey(through + 1));
     report.deletedFrames = through - first + 1;
@@ -142,17 +147,46 @@ export class WalRetention {
     }
   }
 
+  /**
+   * Rewrites the frames after `through` of the block that holds `through` (if it holds more) under
+   * their own key, before the range up to `through` is deleted. A crash in between leaves both
+   * copies; readers skip frames they have read already.
+   */
+  private async keepTailAfter(through: number): Promise<void> {
+    const cursor = this.storage.cursor({ gte: frameKey(firstKeyHolding(through)), lte: frameKey(through) });
+    try {
+      for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
+        for (let i = 0; i < chunk.keys.length; i++) {
+          const first = parseFrameKey(chunk.keys[i]!);
+          const tail = first === undefined ? undefined : blockTail(first, chunk.values[i]!, through);
+          if (tail) await this.storage.put(frameKey(through + 1), tail, true);
+        }
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+
   /** The first frame at or after `sequenceId`, with its time in ms; damaged entries are stepped over. */
   private async probe(sequenceId: number, last: number): Promise<{ sequenceId: number; ms: number } | undefined> {
-    const cursor = this.storage.cursor({ gte: frameKey(sequenceId), lte: frameKey(last), limit: 16 });
+    const cursor = this.storage.cursor({ gte: frameKey(firstKeyHolding(sequenceId)), lte: frameKey(last), limit: 80 });
     try {
-      const chunk = await cursor.next();
-      for (let i = 0; chunk && i < chunk.keys.length; i++) {
-        try {
-          const envelope = decodeEnvelope(chunk.values[i]!);
-          return { sequenceId: parseFrameKey(chunk.keys[i]!) ?? sequenceId, ms: nsToMs(envelope.timestamp) };
-        } catch {
-          // a damaged envelope has no trustworthy time: look at the next one
+      for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
+        for (let i = 0; i < chunk.keys.length; i++) {
+          const first = parseFrameKey(chunk.keys[i]!);
+          if (first === undefined) continue;
+          let found: { sequenceId: number; ms: number } | undefined;
+          const value = chunk.values[i]!;
+          walkValue(first, value, (seq, start, end) => {
+            if (seq < sequenceId) return false;
+            try {
+              found = { sequenceId: seq, ms: nsToMs(decodeEnvelope(value, start, end).timestamp) };
+              return true;
+            } catch {
+              return false; // a damaged envelope has no trustworthy time: look at the next one
+            }
+          });
+          if (found) return found;
         }
       }
       return undefined;
