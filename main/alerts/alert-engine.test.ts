@@ -185,6 +185,10 @@ describe('AlertEngine', () => {
     h.advance(5_000);
     const results = await h.engine.acknowledge([a.id, b.id], 'olga', 'checking the pump');
     expect(results.map((r) => r.ok)).toEqual([true, true]);
+    // answered once stored: no flush needed to read the acknowledgement back
+    expect((await history()).filter((r) => r.status === 'ACKNOWLEDGED').map((r) => r.id)).toEqual(
+      expect.arrayContaining([a.id, b.id]),
+    );
     expect(await h.engine.acknowledge([a.id], 'ivan')).toEqual([
       { id: a.id, ok: false, error: 'This alert was already acknowledged by olga.', status: 'ACKNOWLEDGED' },
     ]);

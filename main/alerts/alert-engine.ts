@@ -562,7 +562,22 @@ export class AlertEngine {
       }
       results.push({ id, ok: true, status: alert.status });
     }
+    if (results.some((result) => result.ok)) await this.historyWritten();
     return results;
+  }
+
+  /**
+   * Waits, at most `timeoutMs`, for the queued alert_history writes: a user's action (acknowledge,
+   * shelve) is answered once its row is committed, so a crash right after the answer cannot take
+   * it back. When the database is away the change stays queued and retried, and the answer does
+   * not wait for the outage to end.
+   */
+  async historyWritten(timeoutMs = 2_000): Promise<void> {
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.writer.flush(),
+      new Promise((resolve) => (waited = setTimeout(resolve, timeoutMs))),
+    ]).finally(() => clearTimeout(waited));
   }
 
   /** Shelves an open alert for `durationMs`: SUPPRESSED, then back to its real state. */
@@ -614,10 +629,7 @@ export class AlertEngine {
   private async whyNotOpen(id: string): Promise<string> {
     // The row may be a change behind memory (it follows the Event within milliseconds): let the
     // queued writes land first, but not for long when the database is away.
-    let waited: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([this.writer.flush(), new Promise((resolve) => (waited = setTimeout(resolve, 1_000)))]).finally(
-      () => clearTimeout(waited),
-    );
+    await this.historyWritten(1_000);
     const status = await this.repo.statusOf(id);
     if (!status) return `Alert ${id} does not exist.`;
     return `This alert is already ${status.toLowerCase()}.`;

@@ -183,14 +183,24 @@ export const alertsRouter = router({
   shelve: procedure('respond-to-alerts')
     .input(z.object({ id, durationMs: shelveDurationMs, comment }))
     .mutation(({ ctx, input }) =>
-      engineAction(() => engineOf(ctx).shelve(input.id, input.durationMs, signedIn(ctx).user.username, input.comment)),
+      engineAction(async () => {
+        const engine = engineOf(ctx);
+        const shelved = engine.shelve(input.id, input.durationMs, signedIn(ctx).user.username, input.comment);
+        await engine.historyWritten();
+        return shelved;
+      }),
     ),
 
   /** Ends a shelving early. */
   unshelve: procedure('respond-to-alerts')
     .input(z.object({ id, comment }))
     .mutation(({ ctx, input }) =>
-      engineAction(() => engineOf(ctx).unshelve(input.id, signedIn(ctx).user.username, input.comment)),
+      engineAction(async () => {
+        const engine = engineOf(ctx);
+        const unshelved = engine.unshelve(input.id, signedIn(ctx).user.username, input.comment);
+        await engine.historyWritten();
+        return unshelved;
+      }),
     ),
 
   /** Fired alerts, newest first, filtered by status, level, device, rule and time. */
