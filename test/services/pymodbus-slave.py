@@ -12,7 +12,12 @@ import json
 import logging
 import sys
 
-from pymodbus.datastore import ModbusServerContext, ModbusSlaveContext, ModbusSparseDataBlock
+from pymodbus.datastore import (
+    ModbusSequentialDataBlock,
+    ModbusServerContext,
+    ModbusSlaveContext,
+    ModbusSparseDataBlock,
+)
 from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
 from pymodbus.transaction import ModbusRtuFramer, ModbusSocketFramer
 
@@ -22,7 +27,14 @@ logging.basicConfig(level=logging.CRITICAL)
 def block(table):
     values = {int(address): value for address, value in (table or {}).items()}
     # An empty sparse block would accept nothing; give it one unreachable cell instead.
-    return ModbusSparseDataBlock(values or {65535: 0})
+    if not values:
+        return ModbusSparseDataBlock({65535: 0})
+    first, last = min(values), max(values)
+    if last - first + 1 == len(values):
+        # One run of addresses: a sequential block answers the same (anything outside the run is
+        # an illegal data address) without the sparse block's set-building on every request.
+        return ModbusSequentialDataBlock(first, [values[a] for a in range(first, last + 1)])
+    return ModbusSparseDataBlock(values)
 
 
 def context(spec):
