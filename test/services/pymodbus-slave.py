@@ -6,6 +6,7 @@ Usage: pymodbus-slave.py '<json>' where json is
   plus "slaves": {"<unit id>": {"hr": {"<address>": value, ...}, "ir": {...}, "co": {...}, "di": {...}}}
 Addresses are protocol (0-based) addresses; registers not listed answer "illegal data address".
 Unit ids not listed stay silent (an absent slave). Prints READY on stdout once serving.
+TCP runs on uvloop when python3-uvloop is installed (scripts/install-test-deps.sh installs it).
 """
 import asyncio
 import json
@@ -51,8 +52,7 @@ def context(spec):
     return ModbusServerContext(slaves=slaves, single=False)
 
 
-async def main():
-    spec = json.loads(sys.argv[1])
+async def main(spec):
     ctx = context(spec)
     if spec["mode"] == "tcp":
         server = await StartAsyncTcpServer(
@@ -83,4 +83,14 @@ async def main():
     await loop_task
 
 
-asyncio.run(main())
+SPEC = json.loads(sys.argv[1])
+if SPEC["mode"] == "tcp":
+    try:
+        # pymodbus's own asyncio server on uvloop (Debian's python3-uvloop): ~25 % less CPU per
+        # request than the default loop, so a benchmark measures more of the client.
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+asyncio.run(main(SPEC))
