@@ -86,6 +86,14 @@ interface Consumer {
   close(): Promise<void>;
 }
 
+/** Adds n to the consumer's count, noting the time of the first and of the last. */
+function counted(consumer: Consumer, n: number): void {
+  const now = performance.now();
+  if (consumer.first === 0) consumer.first = now;
+  consumer.count += n;
+  consumer.last = now;
+}
+
 function driverConsumer(topic: string, clientId: string): Consumer {
   const tag: DriverTag = { id: 'v', name: 'v', address: `${topic}|value|ts`, dataType: 'Double', accessType: 'Read' };
   const row = { ...tag, scaling: null, tagOffset: null, minValue: null, maxValue: null, deadband: null };
@@ -107,11 +115,7 @@ function driverConsumer(topic: string, clientId: string): Consumer {
         },
         settings: SETTINGS,
         groups: [{ id: 'all', intervalMs: 1000, tags: [tag] }],
-        push: (outcome: ScanOutcome) => {
-          if (consumer.first === 0) consumer.first = performance.now();
-          consumer.count += frames.build(outcome.readings).length;
-          consumer.last = performance.now();
-        },
+        push: (outcome: ScanOutcome) => counted(consumer, frames.build(outcome.readings).length),
       });
       await driver.connect();
     },
@@ -131,11 +135,7 @@ function bareConsumer(topic: string, clientId: string): Consumer {
     async open() {
       const opened = mqtt.connect(broker!.url, { clientId, clean: false, reconnectPeriod: 0 });
       client = opened;
-      opened.on('message', () => {
-        if (consumer.first === 0) consumer.first = performance.now();
-        consumer.count++;
-        consumer.last = performance.now();
-      });
+      opened.on('message', () => counted(consumer, 1));
       opened.on('error', () => undefined); // a failed connect rejects below; nothing else is expected
       await new Promise<void>((resolve, reject) => {
         opened.once('connect', () => resolve());
