@@ -11,6 +11,16 @@ export class PushedReadings {
 
   add(readings: readonly TagReading[]): void {
     for (const reading of readings) this.pending.push(reading);
+    this.schedule();
+  }
+
+  /** One reading (an OPC UA notification): no array per call on the hot path. */
+  addOne(reading: TagReading): void {
+    this.pending.push(reading);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {

@@ -6,7 +6,12 @@ import { Quality, QualityReason, type DataFrame } from '../../proto/generated/fr
 import { passesDeadband, toEngineering, type EngineeringValue } from '../tags/engineering-value.ts';
 import type { DriverValue, TagReading } from './driver-contract.ts';
 
-interface Published {
+/** A tag and what was last published for it: one record, one lookup per reading. */
+interface TagState {
+  /** undefined for a tag id the device reported that is not among its tags */
+  tag: Tag | undefined;
+  /** false until a frame of the tag was published */
+  published: boolean;
   good: EngineeringValue | undefined;
   quality: Quality;
   reason: QualityReason;
@@ -19,12 +24,24 @@ export function nowNs(): bigint {
 }
 
 export class TagFrames {
-  private readonly published = new Map<string, Published>();
+  private readonly states = new Map<string, TagState>();
 
   constructor(
     private readonly deviceId: string,
-    private readonly tags: ReadonlyMap<string, Tag>,
-  ) {}
+    tags: ReadonlyMap<string, Tag>,
+  ) {
+    for (const [id, tag] of tags) {
+      this.states.set(id, {
+        tag,
+        published: false,
+        good: undefined,
+        quality: Quality.QUALITY_GOOD,
+        reason: QualityReason.QUALITY_REASON_NONE,
+        errorCode: 0,
+        message: '',
+      });
+    }
+  }
 
   /** The frames to publish for these readings; remembers what was published. */
   build(readings: readonly TagReading[], fallbackTimestampNs = nowNs()): DataFrame[] {
@@ -49,9 +66,9 @@ export class TagFrames {
   allBad(reason: QualityReason, message: string, errorCode = 0): DataFrame[] {
     const timestamp = nowNs();
     const frames: DataFrame[] = [];
-    for (const tag of this.tags.values()) {
-      if (tag.accessType === 'Write') continue;
-      const frame = this.bad(tag.id, Quality.QUALITY_BAD, reason, errorCode, message, timestamp);
+    for (const [tagId, state] of this.states) {
+      if (!state.tag || state.tag.accessType === 'Write') continue;
+      const frame = this.bad(tagId, Quality.QUALITY_BAD, reason, errorCode, message, timestamp);
       if (frame) frames.push(frame);
     }
     return frames;
@@ -59,27 +76,33 @@ export class TagFrames {
 
   /** Why a tag is not good, in words (empty when it is), for the status views. */
   problemOf(tagId: string): string | undefined {
-    return this.published.get(tagId)?.message || undefined;
+    return this.states.get(tagId)?.message || undefined;
   }
 
+  // One call per value the device sends (10,000s per second from an OPC UA or MQTT device): the
+  // tag's state is looked up once and updated in place.
   private good(
     tagId: string,
     raw: DriverValue,
     timestampNs: bigint,
-    device: { quality?: Quality; reason?: QualityReason; errorCode?: number } = {},
+    device: { quality?: Quality; reason?: QualityReason; errorCode?: number },
   ): DataFrame | undefined {
-    const tag = this.tags.get(tagId);
-    if (!tag) return undefined;
-    const next = toEngineering(tag, raw);
+    const state = this.states.get(tagId);
+    if (!state?.tag) return undefined;
+    const next = toEngineering(state.tag, raw);
     // The device's own doubt (OPC UA Uncertain) wins over a good value, never over a worse one.
     if (device.quality !== undefined && device.quality > next.quality) {
       next.quality = device.quality;
       next.reason = device.reason ?? QualityReason.QUALITY_REASON_DEVICE_FAILURE;
     }
     const errorCode = device.errorCode ?? 0;
-    const previous = this.published.get(tagId);
-    if (previous?.good && !passesDeadband(tag.deadband, previous.good, next)) return undefined;
-    this.published.set(tagId, { good: next, quality: next.quality, reason: next.reason, errorCode, message: '' });
+    if (state.good && !passesDeadband(state.tag.deadband, state.good, next)) return undefined;
+    state.published = true;
+    state.good = next;
+    state.quality = next.quality;
+    state.reason = next.reason;
+    state.errorCode = errorCode;
+    state.message = '';
     return {
       tagId,
       deviceId: this.deviceId,
@@ -100,17 +123,26 @@ export class TagFrames {
     message: string,
     timestampNs: bigint,
   ): DataFrame | undefined {
-    const previous = this.published.get(tagId);
+    let state = this.states.get(tagId);
+    if (!state) {
+      state = { tag: undefined, published: false, good: undefined, quality, reason, errorCode, message };
+      this.states.set(tagId, state);
+    }
     if (
-      previous &&
-      !previous.good &&
-      previous.quality === quality &&
-      previous.reason === reason &&
-      previous.errorCode === errorCode
+      state.published &&
+      !state.good &&
+      state.quality === quality &&
+      state.reason === reason &&
+      state.errorCode === errorCode
     ) {
       return undefined;
     }
-    this.published.set(tagId, { good: undefined, quality, reason, errorCode, message });
+    state.published = true;
+    state.good = undefined;
+    state.quality = quality;
+    state.reason = reason;
+    state.errorCode = errorCode;
+    state.message = message;
     return {
       tagId,
       deviceId: this.deviceId,

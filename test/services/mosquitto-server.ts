@@ -12,6 +12,8 @@ export interface MosquittoServer {
   /** mqtt://127.0.0.1:port, or mqtts:// with tls */
   url: string;
   port: number;
+  /** the broker process's id while it runs (benchmarks read its CPU time) */
+  pid(): number | undefined;
   /** stops the broker but keeps its port (outage tests); startServer() brings it back */
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
@@ -24,6 +26,8 @@ export async function startMosquitto(
     user?: { userName: string; password: string };
     /** a TLS listener with this server certificate and key (PEM files) */
     tls?: { certFile: string; keyFile: string };
+    /** more mosquitto.conf lines (e.g. queue limits for a benchmark) */
+    extraConfig?: string[];
   } = {},
 ): Promise<MosquittoServer | undefined> {
   const binary = requireExecutable('mosquitto', 'Debian package mosquitto', ['/usr/sbin']);
@@ -38,6 +42,7 @@ export async function startMosquitto(
     'message_size_limit 0',
   ];
   if (options.tls) lines.push(`certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
+  lines.push(...(options.extraConfig ?? []));
   if (options.user) {
     const passwordFile = path.join(base, 'passwords');
     await writeFile(passwordFile, '');
@@ -82,6 +87,7 @@ export async function startMosquitto(
   return {
     url: `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     port,
+    pid: () => child?.pid,
     stopServer: halt,
     startServer: launch,
     async stop() {

@@ -24,6 +24,8 @@ export interface OpcUaTestServer {
   pkiDir: string;
   /** "ns=<index>;s=<id>" for a node of the test address space */
   node(id: string): string;
+  /** the server process's id while it runs (the benchmark reads its CPU time) */
+  pid(): number | undefined;
   restart(options?: { downMs?: number }): Promise<void>;
   freeze(): void;
   thaw(): void;
@@ -35,6 +37,8 @@ export interface OpcUaTestServerOptions {
   bigFolderChildren?: number;
   benchVariables?: number;
   benchChangeMs?: number;
+  /** the server's OperationLimits.MaxMonitoredItemsPerCall (default 20,000) */
+  maxMonitoredItemsPerCall?: number;
   /** how long starting may take (default 60 s; the benchmark's 10,000 variables take longer) */
   startTimeoutMs?: number;
   /** the server certificate's names (default: localhost, 127.0.0.1 and the server's applicationUri) */
@@ -50,6 +54,7 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
     bigFolderChildren: options.bigFolderChildren ?? 1200,
     benchVariables: options.benchVariables ?? 0,
     benchChangeMs: options.benchChangeMs ?? 100,
+    maxMonitoredItemsPerCall: options.maxMonitoredItemsPerCall ?? 20_000,
     user: OPCUA_TEST_USER,
     issueCertificate: { dns: ['localhost'], ip: ['127.0.0.1'], ...options.certificate },
   };
@@ -111,6 +116,7 @@ export async function startOpcUaServer(options: OpcUaTestServerOptions = {}): Pr
     port: spec.port,
     pkiDir: spec.pkiDir,
     node: (id) => `ns=${namespaceIndex};s=${id}`,
+    pid: () => child?.pid,
     async restart({ downMs = 0 } = {}) {
       await halt();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));

@@ -27,6 +27,8 @@ export interface OpcUaTestServerSpec {
   bigFolderChildren: number;
   benchVariables: number;
   benchChangeMs: number;
+  /** OperationLimits.MaxMonitoredItemsPerCall (a PLC's limit is often far below 20,000) */
+  maxMonitoredItemsPerCall: number;
   user: { userName: string; password: string };
   /** (re)issue the server's certificate with these names before starting (the first start only) */
   issueCertificate: OpcUaTestServerCertificate | undefined;
@@ -203,7 +205,7 @@ const server = new OPCUAServer({
       maxNodesPerBrowse: 5000,
       maxNodesPerRead: 20_000,
       maxNodesPerWrite: 1000,
-      maxMonitoredItemsPerCall: 20_000,
+      maxMonitoredItemsPerCall: spec.maxMonitoredItemsPerCall,
     },
   },
   buildInfo: { productName: 'Gateway test OPC UA server', buildNumber: '1' },

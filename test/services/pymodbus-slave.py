@@ -6,13 +6,19 @@ Usage: pymodbus-slave.py '<json>' where json is
   plus "slaves": {"<unit id>": {"hr": {"<address>": value, ...}, "ir": {...}, "co": {...}, "di": {...}}}
 Addresses are protocol (0-based) addresses; registers not listed answer "illegal data address".
 Unit ids not listed stay silent (an absent slave). Prints READY on stdout once serving.
+TCP runs on uvloop when python3-uvloop is installed (scripts/install-test-deps.sh installs it).
 """
 import asyncio
 import json
 import logging
 import sys
 
-from pymodbus.datastore import ModbusServerContext, ModbusSlaveContext, ModbusSparseDataBlock
+from pymodbus.datastore import (
+    ModbusSequentialDataBlock,
+    ModbusServerContext,
+    ModbusSlaveContext,
+    ModbusSparseDataBlock,
+)
 from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
 from pymodbus.transaction import ModbusRtuFramer, ModbusSocketFramer
 
@@ -22,7 +28,14 @@ logging.basicConfig(level=logging.CRITICAL)
 def block(table):
     values = {int(address): value for address, value in (table or {}).items()}
     # An empty sparse block would accept nothing; give it one unreachable cell instead.
-    return ModbusSparseDataBlock(values or {65535: 0})
+    if not values:
+        return ModbusSparseDataBlock({65535: 0})
+    first, last = min(values), max(values)
+    if last - first + 1 == len(values):
+        # One run of addresses: a sequential block answers the same (anything outside the run is
+        # an illegal data address) without the sparse block's set-building on every request.
+        return ModbusSequentialDataBlock(first, [values[a] for a in range(first, last + 1)])
+    return ModbusSparseDataBlock(values)
 
 
 def context(spec):
@@ -39,8 +52,7 @@ def context(spec):
     return ModbusServerContext(slaves=slaves, single=False)
 
 
-async def main():
-    spec = json.loads(sys.argv[1])
+async def main(spec):
     ctx = context(spec)
     if spec["mode"] == "tcp":
         server = await StartAsyncTcpServer(
@@ -71,4 +83,14 @@ async def main():
     await loop_task
 
 
-asyncio.run(main())
+SPEC = json.loads(sys.argv[1])
+if SPEC["mode"] == "tcp":
+    try:
+        # pymodbus's own asyncio server on uvloop (Debian's python3-uvloop): ~25 % less CPU per
+        # request than the default loop, so a benchmark measures more of the client.
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+asyncio.run(main(SPEC))

@@ -19,6 +19,8 @@ export type PymodbusTarget = { mode: 'tcp' } | { mode: 'rtu'; device: string; ba
 export interface PymodbusSlave {
   /** the TCP port (mode tcp) */
   port: number;
+  /** the Python process's id (benchmarks read its CPU time) */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startPymodbusSlave(
   });
   return {
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         process.removeListener('exit', killOnExit);

@@ -14,6 +14,11 @@ export const mqttConnectionSchema = z.strictObject({
   password: z.string().max(1024).optional(),
   /** default: gateway-<random> */
   clientId: z.string().min(1).max(128).optional(),
+  /**
+   * false: a persistent session — the broker keeps the subscriptions and queues QoS 1/2 messages
+   * while the gateway is away and delivers them when it is back (needs a fixed clientId)
+   */
+  cleanSession: z.boolean().default(true),
   qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
   keepaliveSeconds: z.int().min(0).max(65_535).default(30),
   /** larger payloads are dropped and counted, never parsed */
@@ -25,6 +30,8 @@ export const mqttConnectionSchema = z.strictObject({
   /** Sparkplug B (see README, "Sparkplug B"): allowCommands lets the driver publish NCMD Rebirth requests */
   sparkplug: z.strictObject({ allowCommands: z.boolean().default(false) }).default({ allowCommands: false }),
 });
+
+const MQTTJS_DEBUG = /mqttjs/.test(process.env.DEBUG ?? '');
 
 export type MqttConnectionOptions = z.output<typeof mqttConnectionSchema>;
 
@@ -62,6 +69,12 @@ export function parseMqttConnection(endpoint: string, raw: unknown, prefix: stri
   if (options.password !== undefined && options.username === undefined) {
     throw fieldError(`${prefix}.username`, 'a password needs a username');
   }
+  if (!options.cleanSession && options.clientId === undefined) {
+    throw fieldError(
+      `${prefix}.clientId`,
+      'a persistent session (cleanSession false) needs a fixed clientId: the broker finds the session by it',
+    );
+  }
   return { url, tls, options };
 }
 
@@ -74,9 +87,16 @@ export function mqttClientOptions(settings: MqttConnectionSettings, connectTimeo
     ...(options.username !== undefined ? { username: options.username } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
     keepalive: options.keepaliveSeconds,
+    // mqtt.js logs every packet through `debug` (~1 µs a message even when it prints nothing);
+    // DEBUG=mqttjs* still turns its log on.
+    ...(MQTTJS_DEBUG ? {} : { log: () => undefined }),
     reconnectPeriod: 0,
     connectTimeout: connectTimeoutMs,
-    clean: true,
+    clean: options.cleanSession,
+    // MQTT 5 ends a session with its connection unless it is given an expiry: "never", as in 3.1.1.
+    ...(!options.cleanSession && options.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: 0xffffffff } }
+      : {}),
     ...(settings.tls
       ? {
           rejectUnauthorized: options.rejectUnauthorized,

@@ -1,6 +1,7 @@
 // The MQTT driver through the driver manager against Debian's Mosquitto: JSON paths with payload
 // timestamps, plain payloads, wildcard topics, a bad address, malformed JSON, a 10 MB payload, a
-// write published to the broker, and a broker restart after which the values come back.
+// write published to the broker, a persistent session that receives what was sent while the
+// gateway was away, and a broker restart after which the values come back.
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
@@ -13,7 +14,9 @@ import type { Device } from '../../db/repositories/devices-repository.ts';
 import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
 import type { Tag } from '../../db/repositories/tags-repository.ts';
 import { deviceStatuses } from '../../api/drivers-router.ts';
+import type { ScanOutcome } from '../driver-contract.ts';
 import { mqttDriverFactory } from './mqtt-driver-factory.ts';
+import { MqttDriver } from './mqtt-driver.ts';
 
 function valueOf(frame: DataFrame | undefined): unknown {
   return frame?.value?.kind?.value;
@@ -173,6 +176,64 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
       timeoutMs: 5000,
     });
     expect(refused.error).toMatch(/only a tag on one whole topic can be written/);
+  });
+
+  it('keeps a persistent session: messages sent while the gateway was away arrive when it is back', async () => {
+    const settings = {
+      name: 'persistent',
+      scanIntervalMs: 1000,
+      timeoutMs: 2000,
+      maxConcurrent: 1,
+      batchSize: 100,
+      maxRetries: 3,
+      retryIntervalMs: 100,
+      exponentialBackoff: false,
+      maxRetryIntervalMs: 100,
+    };
+    const tag = {
+      id: 'queued',
+      name: 'queued',
+      address: 'plant/line9/count|n',
+      dataType: 'Double' as const,
+      accessType: 'Read' as const,
+    };
+    const init = (mqttConfig: Record<string, unknown>, push: (outcome: ScanOutcome) => void) => ({
+      device: {
+        id: 'p',
+        name: 'Persistent',
+        protocol: 'Mqtt' as const,
+        endpoint: server.url,
+        config: { mqtt: mqttConfig },
+      },
+      settings,
+      groups: [{ id: 'all', intervalMs: 1000, tags: [tag] }],
+      push,
+    });
+    expect(() => new MqttDriver().initialise(init({ cleanSession: false }, () => undefined))).toThrow(
+      /config\.mqtt\.clientId: a persistent session \(cleanSession false\) needs a fixed clientId/,
+    );
+    for (const protocolVersion of [4, 5]) {
+      const seen: number[] = [];
+      const driver = new MqttDriver();
+      await driver.initialise(
+        init(
+          { clientId: `gateway-persistent-v${protocolVersion}`, cleanSession: false, qos: 1, protocolVersion },
+          (outcome) => {
+            for (const reading of outcome.readings) if (reading.ok) seen.push(reading.raw as number);
+          },
+        ),
+      );
+      await driver.connect(); // the broker now holds the session and its subscription
+      await driver.shutdown();
+      for (let n = 1; n <= 50; n++) {
+        await publisher.publishAsync('plant/line9/count', JSON.stringify({ n }), { qos: 1 });
+      }
+      await driver.connect();
+      await expect.poll(() => seen.length, { timeout: 5000 }).toBe(50);
+      // All of them, the first ones too (they arrive with the CONNACK), in order.
+      expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      await driver.shutdown();
+    }
   });
 
   it('reconnects and resubscribes after the broker restarts', async () => {

@@ -68,6 +68,26 @@ export interface MqttDriverCounters {
 
 const TOPIC_CACHE_LIMIT = 10_000;
 
+/** Resolves on the CONNACK; rejects (and ends the client) on an error or a close before it. */
+function connected(client: MqttClient): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      client.off('close', onClose);
+      if (!error) return resolve();
+      client.end(true);
+      reject(error);
+    };
+    const onConnect = () => settle();
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(new Error("Couldn't connect to server"));
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.on('close', onClose);
+  });
+}
+
 export class MqttDriver implements Driver {
   private settings: MqttConnectionSettings | undefined;
   private timeoutMs = 5000;
@@ -137,15 +157,21 @@ export class MqttDriver implements Driver {
     const settings = this.settings;
     if (!settings) throw new Error('the MQTT driver is not initialised');
     await this.close();
-    let client: MqttClient;
+    // Listening before the CONNACK: a persistent session's queued messages follow it at once, in
+    // the same read, and mqtt.js hands them out before a connectAsync() caller could listen.
+    const client = mqtt.connect(settings.url, mqttClientOptions(settings, this.timeoutMs));
+    client.on('error', () => undefined); // connected() or 'close' reports it
+    client.on('message', (topic, payload) => {
+      if (this.client === client) this.onMessage(topic, payload);
+    });
+    this.client = client;
     try {
-      client = await mqtt.connectAsync(settings.url, mqttClientOptions(settings, this.timeoutMs));
+      await connected(client);
     } catch (error) {
+      this.client = undefined;
       throw classifyMqttError(error, settings.url);
     }
-    this.client = client;
     if (this.connections++ > 0) this.counted.reconnects++;
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.once('close', () => {
       if (this.client !== client) return;
       this.client = undefined;
@@ -155,7 +181,6 @@ export class MqttDriver implements Driver {
         connectionLost: new DriverError('unreachable', `the connection to ${settings.url} was lost`),
       });
     });
-    client.on('error', () => undefined); // 'close' follows; the reason is in the close
     const filters = [...new Set(this.mapped.map((entry) => entry.mapping.filter))];
     filters.push(...(this.sparkplug?.filters() ?? []));
     if (filters.length > 0) {

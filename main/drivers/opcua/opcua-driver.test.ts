@@ -1,5 +1,6 @@
 // The OPC UA driver through the driver manager against node-opcua's server in a separate process:
-// values by subscription (hundreds of items in a few subscriptions), status codes as quality,
+// values by subscription (hundreds of items in a few subscriptions, created within the server's
+// MaxMonitoredItemsPerCall), status codes as quality,
 // bad addresses and unknown nodes, writes with read-back, a secured endpoint whose certificate is
 // first rejected and then trusted through the PKI, a wrong password, a server restart and a
 // frozen server (a pulled cable), after both of which the subscriptions come back.
@@ -38,7 +39,8 @@ describe('the OPC UA driver against a node-opcua server', () => {
   beforeAll(async () => {
     [handle, server, pkiDir] = await Promise.all([
       backend.open(),
-      startOpcUaServer(),
+      // 64 items per CreateMonitoredItems: the driver must split its 100-item subscriptions.
+      startOpcUaServer({ maxMonitoredItemsPerCall: 64 }),
       mkdtemp(path.join(os.tmpdir(), 'gw-opcua-pki-')),
     ]);
     repos = repositories(handle.db);
