@@ -15,6 +15,7 @@
 import type { WalStorage } from '../wal/wal-storage.ts';
 import type { AlertEventPoint } from './historian-points.ts';
 import {
+  addLater,
   addSample,
   aggregateOf,
   combine,
@@ -304,16 +305,25 @@ export class EmbeddedSeriesStore {
     }
     const prefix = levelPrefix(level, seriesId);
     const cursor = this.storage.cursor({ gte: prefix + hexMs(start), lt: prefix + hexMs(toMs) });
+    // keys come in time order: the aggregates of one bucket are folded here, the builder gets each bucket once
+    let bucket = Number.NaN;
+    let current: Aggregate | undefined;
     try {
       for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
         for (let i = 0; i < chunk.keys.length; i++) {
-          const at = parseInt(chunk.keys[i]!.slice(prefix.length), 16);
-          builder.add(Math.floor(at / bucketMs) * bucketMs, decodeAggregate(chunk.values[i]!));
+          const b = Math.floor(parseInt(chunk.keys[i]!.slice(prefix.length), 16) / bucketMs) * bucketMs;
+          const aggregate = decodeAggregate(chunk.values[i]!);
+          if (b !== bucket) {
+            if (current) builder.add(bucket, current);
+            bucket = b;
+            current = aggregate;
+          } else addLater(current!, aggregate);
         }
       }
     } finally {
       await cursor.close();
     }
+    if (current) builder.add(bucket, current);
     return builder.build();
   }
 
