@@ -1,6 +1,6 @@
 // npm run bench:historian — the historian's stores, with same-run baselines:
 //  * ingest into a local InfluxDB 1.x (Debian's influxd, started here): batched gzip writes of
-//    5,000 lines, two in flight, beside one line per request;
+//    5,000 lines, gzip level 1, four in flight, beside one line per request;
 //  * ingest into the embedded RocksDB series store (raw samples plus 10 s / 1 min / 1 h aggregates);
 //  * the historian draining a WAL backlog (as after an outage) through its durable consumer into
 //    each store, checkpoint confirmed, with the CPU time per point of this process and of influxd
@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     const influxSingle = median(singleRates);
     const batchedCost = medianCost(batchedCosts);
     console.log(
-      `InfluxDB 1.x ingest: ${round(influxBatched, 0)} points/s batched (5,000 lines, gzip, 2 in flight), ` +
+      `InfluxDB 1.x ingest: ${round(influxBatched, 0)} points/s batched (5,000 lines, gzip level 1, 4 in flight), ` +
         `${round(influxSingle, 0)} points/s one line per request: ${round(influxBatched / influxSingle, 1)}×; ` +
         `CPU per point: ${perPointUs(batchedCost.cpuMs, INGEST_POINTS)} µs here, ` +
         `${perPointUs(batchedCost.influxCpuMs, INGEST_POINTS)} µs in influxd`,
