@@ -1,23 +1,35 @@
 // npm run bench:historian — the historian's stores, with same-run baselines:
 //  * ingest into a local InfluxDB 1.x (Debian's influxd, started here): batched gzip writes of
-//    5,000 lines, two in flight, beside one line per request;
+//    5,000 lines, gzip level 1, four in flight, beside one line per request;
 //  * ingest into the embedded RocksDB series store (raw samples plus 10 s / 1 min / 1 h aggregates);
+//  * the historian draining a WAL backlog (as after an outage) through its durable consumer into
+//    each store, checkpoint confirmed, with the CPU time per point of this process and of influxd
+//    and its breakdown (WAL read + decode, line protocol, gzip);
 //  * a trend of 8 tags × 24 h at 1 Hz (691,200 samples) for a 1,200-px chart, from the embedded
 //    store and from InfluxDB, beside reading the same range raw.
 // Each figure is the median of several runs (BENCH_RUNS, default 3).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { FrameBus } from '../main/bus/frame-bus.ts';
+import type { Frame } from '../main/frames/frame.ts';
 import { EmbeddedBackend } from '../main/historian/embedded-backend.ts';
 import { openEmbeddedSeriesStore, type SeriesSample } from '../main/historian/embedded-series-store.ts';
 import type { HistorianBackend, LabelledPoint } from '../main/historian/historian-backend.ts';
+import { Historian } from '../main/historian/historian.ts';
 import { InfluxV1Backend } from '../main/historian/influx-v1-backend.ts';
+import { GZIP_OPTIONS } from '../main/historian/influx-v1-client.ts';
 import { deviceDataLine, deviceDataSeriesKey } from '../main/historian/influx-line-protocol.ts';
 import { TagCatalog, type TagLabels } from '../main/historian/tag-catalog.ts';
 import { TrendService } from '../main/historian/trend-service.ts';
+import { type FrameWal, openFrameWal } from '../main/wal/frame-wal.ts';
 import { openRocksDbStorage } from '../main/wal/rocksdb-storage.ts';
-import { startInfluxDb } from '../test/services/influxdb-server.ts';
+import { Quality, QualityReason } from '../proto/generated/frame.ts';
+import { type InfluxDbServer, startInfluxDb } from '../test/services/influxdb-server.ts';
 import { median, printBenchResult, round } from './bench-report.ts';
+import { processCpuMs } from './process-cpu.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TAGS = 8;
@@ -25,6 +37,8 @@ const DAY_SECONDS = 86_400;
 const INGEST_POINTS = 200_000;
 const BASELINE_SECONDS = 2;
 const WIDTH_PX = 1200;
+/** frames in the WAL backlog the historian drains */
+const DRAIN_FRAMES = 400_000;
 
 const tags: TagLabels[] = Array.from({ length: TAGS }, (_, i) => ({
   tagId: `0000000${i}-e29b-41d4-a716-446655440000`,
@@ -65,6 +79,103 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+interface Cost {
+  ms: number;
+  /** CPU time of this process (main thread, RocksDB's and libuv's threads), and of influxd */
+  cpuMs: number;
+  influxCpuMs: number;
+}
+
+/** Wall time and CPU time of `work`, here and in influxd. */
+async function costOf(work: () => Promise<unknown>, influx?: InfluxDbServer): Promise<Cost> {
+  const influxBefore = processCpuMs(influx?.pid) ?? 0;
+  const cpuBefore = process.cpuUsage();
+  const ms = await timed(work);
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    influxCpuMs: (processCpuMs(influx?.pid) ?? 0) - influxBefore,
+  };
+}
+
+const perPointUs = (ms: number, count: number): number => round((ms * 1000) / count, 2);
+
+/**
+ * A WAL holding DRAIN_FRAMES DataFrames as drivers publish them: the 8 tags at 1 Hz, ending an
+ * hour ago (the backlog an outage leaves).
+ */
+async function backlogWal(folder: string, endMs: number): Promise<FrameWal> {
+  const wal = await openFrameWal({
+    storage: await openRocksDbStorage(folder),
+    durability: 'async',
+    groupCommitFrames: 5000,
+    retention: { intervalMs: 0 },
+  });
+  const all = points(DRAIN_FRAMES, endMs);
+  for (let i = 0; i < all.length; i++) {
+    const p = all[i]!;
+    wal.append({
+      type: 'data',
+      sequenceId: i + 1,
+      timestamp: p.timeNs + 1_000_000n,
+      payload: {
+        tagId: p.tagId,
+        deviceId: p.deviceId,
+        value: { kind: { $case: 'doubleValue', value: p.value } },
+        rawValue: p.rawValue,
+        sourceTimestamp: p.timeNs,
+        quality: Quality.QUALITY_GOOD,
+        qualityReason: QualityReason.QUALITY_REASON_NONE,
+        errorCode: 0,
+      },
+    } satisfies Frame);
+    if (i % 5000 === 4999) {
+      if (wal.pendingFrames > 50_000) await wal.whenDurable(i + 1 - 25_000);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await wal.flush();
+  return wal;
+}
+
+/** The historian drains the whole backlog into `backend` through a fresh durable consumer. */
+async function drain(wal: FrameWal, backend: HistorianBackend, name: string, influx?: InfluxDbServer): Promise<Cost> {
+  const catalog = new TagCatalog(async () => tags);
+  const bus = new FrameBus({ wal });
+  let historian: Historian | undefined;
+  const cost = await costOf(async () => {
+    historian = await Historian.start({ backend, catalog, wal, bus, consumerName: name, liveTailMs: 0 });
+    while (historian.status().backlog.frames > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  }, influx);
+  const status = historian!.status();
+  if (status.pointsWritten !== DRAIN_FRAMES) {
+    throw new Error(`the historian stored ${status.pointsWritten} points of ${DRAIN_FRAMES}`);
+  }
+  await historian!.stop();
+  await wal.removeConsumer(name);
+  return cost;
+}
+
+/** The same backlog read by a durable consumer whose sink does nothing: WAL read + decode. */
+async function walReadCost(wal: FrameWal, name: string): Promise<Cost> {
+  let consumer: Awaited<ReturnType<FrameWal['consume']>> | undefined;
+  const cost = await costOf(async () => {
+    consumer = await wal.consume(name, async () => undefined, { types: ['data', 'event'], batchSize: 20_000 });
+    while (consumer.checkpoint < wal.committedSequenceId) await new Promise((resolve) => setTimeout(resolve, 2));
+  });
+  await wal.removeConsumer(name);
+  return cost;
+}
+
+function medianCost(costs: Cost[]): Cost {
+  return {
+    ms: median(costs.map((c) => c.ms)),
+    cpuMs: median(costs.map((c) => c.cpuMs)),
+    influxCpuMs: median(costs.map((c) => c.influxCpuMs)),
+  };
+}
+
 async function write(backend: HistorianBackend, all: LabelledPoint[], batch = 20_000): Promise<void> {
   for (let i = 0; i < all.length; i += batch) await backend.writeDevicePoints(all.slice(i, i + batch));
 }
@@ -78,13 +189,15 @@ async function main(): Promise<void> {
     const now = Date.now();
     // --- InfluxDB ingest: batched gzip vs one line per request ---
     const batchedRates: number[] = [];
+    const batchedCosts: Cost[] = [];
     const singleRates: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const backend = new InfluxV1Backend({ url: influx.url, database: `ingest_${run}`, lateAggregationDelayMs: 0 });
       await backend.prepare();
       const batch = points(INGEST_POINTS, now - 3_600_000, BigInt(run));
-      const ms = await timed(() => write(backend, batch));
-      batchedRates.push(INGEST_POINTS / (ms / 1000));
+      const cost = await costOf(() => write(backend, batch), influx);
+      batchedCosts.push(cost);
+      batchedRates.push(INGEST_POINTS / (cost.ms / 1000));
       const lines = points(100_000, now - 7_200_000).map((p) => deviceDataLine(deviceDataSeriesKey(p.labels), p)!);
       let sent = 0;
       const until = performance.now() + BASELINE_SECONDS * 1000;
@@ -95,9 +208,47 @@ async function main(): Promise<void> {
     }
     const influxBatched = median(batchedRates);
     const influxSingle = median(singleRates);
+    const batchedCost = medianCost(batchedCosts);
     console.log(
-      `InfluxDB 1.x ingest: ${round(influxBatched, 0)} points/s batched (5,000 lines, gzip, 2 in flight), ` +
-        `${round(influxSingle, 0)} points/s one line per request: ${round(influxBatched / influxSingle, 1)}×`,
+      `InfluxDB 1.x ingest: ${round(influxBatched, 0)} points/s batched (5,000 lines, gzip level 1, 4 in flight), ` +
+        `${round(influxSingle, 0)} points/s one line per request: ${round(influxBatched / influxSingle, 1)}×; ` +
+        `CPU per point: ${perPointUs(batchedCost.cpuMs, INGEST_POINTS)} µs here, ` +
+        `${perPointUs(batchedCost.influxCpuMs, INGEST_POINTS)} µs in influxd`,
+    );
+
+    // --- where a point's CPU time goes on this side: line protocol, gzip ---
+    const sample = points(INGEST_POINTS, now - 3_600_000);
+    const key = deviceDataSeriesKey(tags[0]!);
+    let texts: string[] = [];
+    const encodeCost = await costOf(async () => {
+      texts = [];
+      for (let i = 0; i < sample.length; i += 5000) {
+        texts.push(
+          sample
+            .slice(i, i + 5000)
+            .map((p) => deviceDataLine(key, p)!)
+            .join('\n'),
+        );
+      }
+    });
+    const gzipAsync = promisify(gzip);
+    const gzipCosts: Record<string, Cost> = {};
+    const gzipRatios: Record<string, number> = {};
+    for (const [label, options] of [
+      ['level 1 (used)', GZIP_OPTIONS],
+      ['level 6 (zlib default)', {}],
+    ] as const) {
+      let zipped = 0;
+      gzipCosts[label] = await costOf(async () => {
+        for (const text of texts) zipped += (await gzipAsync(text, options)).length;
+      });
+      gzipRatios[label] = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / zipped;
+    }
+    console.log(
+      `  line protocol ${perPointUs(encodeCost.cpuMs, INGEST_POINTS)} µs per point; gzip ` +
+        Object.entries(gzipCosts)
+          .map(([label, c]) => `${label} ${perPointUs(c.cpuMs, INGEST_POINTS)} µs (${round(gzipRatios[label]!, 1)}:1)`)
+          .join(', '),
     );
 
     // --- a day of 8 tags at 1 Hz into both stores ---
@@ -180,6 +331,42 @@ async function main(): Promise<void> {
     await dayInflux.close();
     await store.close();
 
+    // --- the historian draining a WAL backlog through its durable consumer (last: influxd compacts
+    // what it took for a while after, which would slow the measurements above) ---
+    const wal = await backlogWal(path.join(base, 'wal'), now - 3_600_000);
+    const walCosts: Cost[] = [];
+    const influxDrains: Cost[] = [];
+    const embeddedDrains: Cost[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      walCosts.push(await walReadCost(wal, `read-${run}`));
+      const influxBackend = new InfluxV1Backend({
+        url: influx.url,
+        database: `drain_${run}`,
+        lateAggregationDelayMs: 0,
+      });
+      await influxBackend.prepare();
+      influxDrains.push(await drain(wal, influxBackend, `influx-${run}`, influx));
+      const drainStore = await openEmbeddedSeriesStore({
+        storage: await openRocksDbStorage(path.join(base, `drain-${run}`), 'the embedded series store'),
+        retentionIntervalMs: 0,
+      });
+      embeddedDrains.push(await drain(wal, new EmbeddedBackend(drainStore), `embedded-${run}`));
+    }
+    await wal.close();
+    const walCost = medianCost(walCosts);
+    const influxDrain = medianCost(influxDrains);
+    const embeddedDrain = medianCost(embeddedDrains);
+    const influxDrainRate = DRAIN_FRAMES / (influxDrain.ms / 1000);
+    const embeddedDrainRate = DRAIN_FRAMES / (embeddedDrain.ms / 1000);
+    console.log(
+      `historian draining a WAL backlog of ${DRAIN_FRAMES} points (durable consumer, checkpoint confirmed): ` +
+        `InfluxDB ${round(influxDrainRate, 0)} points/s (CPU per point ${perPointUs(influxDrain.cpuMs, DRAIN_FRAMES)} µs here, ` +
+        `${perPointUs(influxDrain.influxCpuMs, DRAIN_FRAMES)} µs in influxd), ` +
+        `embedded store ${round(embeddedDrainRate, 0)} points/s (CPU ${perPointUs(embeddedDrain.cpuMs, DRAIN_FRAMES)} µs per point); ` +
+        `of which WAL read + decode ${perPointUs(walCost.cpuMs, DRAIN_FRAMES)} µs per point ` +
+        `(${round(DRAIN_FRAMES / (walCost.ms / 1000), 0)} frames/s into a sink that does nothing)`,
+    );
+
     printBenchResult('historian', {
       influxIngestPointsPerSecond: {
         value: round(influxBatched, 0),
@@ -193,6 +380,20 @@ async function main(): Promise<void> {
         unit: 'points/s',
         target: '>=100000',
         baseline: null,
+      },
+      // the same targets, end to end: WAL → durable consumer → store → checkpoint; the baseline
+      // is the WAL read alone into a sink that does nothing
+      influxDrainFromWalPointsPerSecond: {
+        value: round(influxDrainRate, 0),
+        unit: 'points/s',
+        target: '>=100000',
+        baseline: round(DRAIN_FRAMES / (walCost.ms / 1000), 0),
+      },
+      embeddedDrainFromWalPointsPerSecond: {
+        value: round(embeddedDrainRate, 0),
+        unit: 'points/s',
+        target: '>=100000',
+        baseline: round(DRAIN_FRAMES / (walCost.ms / 1000), 0),
       },
       embeddedTrendQueryMs: {
         value: round(m.embedded!, 1),

@@ -7,7 +7,7 @@ import {
   type LabelledPoint,
   type WriteReport,
 } from './historian-backend.ts';
-import { checkSeriesId, type EmbeddedSeriesStore, type SeriesSample } from './embedded-series-store.ts';
+import { type EmbeddedSeriesStore, type SeriesSample, seriesIdProblem } from './embedded-series-store.ts';
 import {
   type AlertEventPoint,
   type DevicePoint,
@@ -32,18 +32,8 @@ export class EmbeddedBackend implements HistorianBackend {
   async writeDevicePoints(points: readonly LabelledPoint[]): Promise<WriteReport> {
     const samples: SeriesSample[] = [];
     const report: WriteReport = { written: 0, rejected: [] };
-    const refused = new Map<string, string>();
-    let valid = '';
     for (const point of points) {
-      if (point.tagId !== valid) {
-        try {
-          if (!refused.has(point.tagId)) checkSeriesId(point.tagId);
-          valid = point.tagId;
-        } catch (error) {
-          refused.set(point.tagId, (error as Error).message);
-        }
-      }
-      const refusal = refused.get(point.tagId);
+      const refusal = seriesIdProblem(point.tagId);
       if (refusal !== undefined) {
         report.rejected.push({ what: `a sample of tag "${point.tagId}"`, reason: refusal });
         continue;

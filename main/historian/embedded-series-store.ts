@@ -15,6 +15,7 @@
 import type { WalStorage } from '../wal/wal-storage.ts';
 import type { AlertEventPoint } from './historian-points.ts';
 import {
+  addLater,
   addSample,
   aggregateOf,
   combine,
@@ -75,10 +76,20 @@ export class InvalidSeriesError extends Error {
   override readonly name = 'InvalidSeriesError';
 }
 
+/** Ids that passed the check: a write checks every sample, and a regular expression per sample is dear. */
+const validSeriesIds = new Set<string>();
+
+/** Why a series id cannot be stored, or undefined when it can. */
+export function seriesIdProblem(seriesId: string): string | undefined {
+  if (validSeriesIds.has(seriesId)) return undefined;
+  if (!SERIES_ID.test(seriesId)) return `Series id "${seriesId}" must be 1–200 letters, digits, '.', ':', '_' or '-'`;
+  validSeriesIds.add(seriesId);
+  return undefined;
+}
+
 export function checkSeriesId(seriesId: string): void {
-  if (!SERIES_ID.test(seriesId)) {
-    throw new InvalidSeriesError(`Series id "${seriesId}" must be 1–200 letters, digits, '.', ':', '_' or '-'`);
-  }
+  const problem = seriesIdProblem(seriesId);
+  if (problem !== undefined) throw new InvalidSeriesError(problem);
 }
 
 export async function openEmbeddedSeriesStore(options: EmbeddedSeriesStoreOptions): Promise<EmbeddedSeriesStore> {
@@ -142,13 +153,9 @@ export class EmbeddedSeriesStore {
 
   /** Stores samples (any order, any series); resolves once they and their aggregates are written. */
   write(samples: readonly SeriesSample[]): Promise<void> {
-    try {
-      let last = '';
-      for (const sample of samples) {
-        if (sample.seriesId !== last) checkSeriesId((last = sample.seriesId));
-      }
-    } catch (error) {
-      return Promise.reject(error as Error);
+    for (const sample of samples) {
+      const problem = seriesIdProblem(sample.seriesId);
+      if (problem !== undefined) return Promise.reject(new InvalidSeriesError(problem));
     }
     const result = this.chain.then(() => this.writeNow(samples));
     this.chain = result.catch(() => undefined);
@@ -298,16 +305,25 @@ export class EmbeddedSeriesStore {
     }
     const prefix = levelPrefix(level, seriesId);
     const cursor = this.storage.cursor({ gte: prefix + hexMs(start), lt: prefix + hexMs(toMs) });
+    // keys come in time order: the aggregates of one bucket are folded here, the builder gets each bucket once
+    let bucket = Number.NaN;
+    let current: Aggregate | undefined;
     try {
       for (let chunk = await cursor.next(); chunk; chunk = await cursor.next()) {
         for (let i = 0; i < chunk.keys.length; i++) {
-          const at = parseInt(chunk.keys[i]!.slice(prefix.length), 16);
-          builder.add(Math.floor(at / bucketMs) * bucketMs, decodeAggregate(chunk.values[i]!));
+          const b = Math.floor(parseInt(chunk.keys[i]!.slice(prefix.length), 16) / bucketMs) * bucketMs;
+          const aggregate = decodeAggregate(chunk.values[i]!);
+          if (b !== bucket) {
+            if (current) builder.add(bucket, current);
+            bucket = b;
+            current = aggregate;
+          } else addLater(current!, aggregate);
         }
       }
     } finally {
       await cursor.close();
     }
+    if (current) builder.add(bucket, current);
     return builder.build();
   }
 

@@ -24,6 +24,11 @@ export interface HistorianOptions {
   consumerName?: string;
   /** frames per backend write (default 20,000: four InfluxDB requests of 5,000 lines) */
   batchSize?: number;
+  /**
+   * backend writes in progress at once (default 2): the next batch is read from the WAL and
+   * encoded while the backend stores the last one; the checkpoint still waits for both
+   */
+  maxInFlight?: number;
   /** longest wait between retries while the backend is down (default 5 s) */
   retryMaxMs?: number;
   /** how far back trends show samples not stored yet (default 10 min; 0: off) */
@@ -66,6 +71,8 @@ export class Historian {
   private lastRejected: RejectedWrite | null = null;
   private frameBytes = 100;
   private sampled = 0;
+  /** Batches take their labels one after another, so that they reach the backend in WAL order. */
+  private inOrder: Promise<unknown> = Promise.resolve();
   private readonly log: (message: string) => void;
 
   private constructor(private readonly options: HistorianOptions) {
@@ -85,6 +92,7 @@ export class Historian {
       {
         types: ['data', 'event'],
         batchSize: options.batchSize ?? 20_000,
+        maxInFlight: options.maxInFlight ?? 2,
         retryMinMs: 100,
         retryMaxMs: options.retryMaxMs ?? 5_000,
       },
@@ -96,19 +104,23 @@ export class Historian {
     return this.options.backend;
   }
 
-  /** The durable consumer's sink: resolves only once the backend has the batch. */
+  /**
+   * The durable consumer's sink: resolves only once the backend has the batch. Two batches may
+   * be in flight; they reach the backend in the order the WAL gave them.
+   */
   private async store(frames: Frame[]): Promise<void> {
     const points: LabelledPoint[] = [];
     const alerts: AlertEventPoint[] = [];
-    const tagIds = new Set<string>();
-    const devices = new Map<string, string>();
+    /** per tag in this batch: its device, and its newest sample */
+    const batchTags = new Map<string, { deviceId: string; newestNs: bigint }>();
     for (const frame of frames) {
       if (frame.type === 'data') {
         const point = devicePoint(frame);
         if (!point) continue;
         points.push(point as LabelledPoint);
-        tagIds.add(point.tagId);
-        devices.set(point.tagId, point.deviceId);
+        const tag = batchTags.get(point.tagId);
+        if (!tag) batchTags.set(point.tagId, { deviceId: point.deviceId, newestNs: point.timeNs });
+        else if (point.timeNs > tag.newestNs) tag.newestNs = point.timeNs;
       } else if (frame.type === 'event') {
         const alert = alertEventPoint(frame);
         if (alert) alerts.push(alert);
@@ -117,7 +129,11 @@ export class Historian {
     if (frames.length > 0 && this.sampled++ % 16 === 0) {
       this.frameBytes = encodeFrameView(frames[frames.length >> 1]!).length;
     }
-    const labels = await this.options.catalog.labels(tagIds, (tagId) => devices.get(tagId) ?? '');
+    const labelled = this.inOrder.then(() =>
+      this.options.catalog.labels(batchTags.keys(), (tagId) => batchTags.get(tagId)?.deviceId ?? ''),
+    );
+    this.inOrder = labelled.catch(() => undefined);
+    const labels = await labelled;
     for (const point of points) point.labels = labels.get(point.tagId)!;
     const reports = [await this.options.backend.writeDevicePoints(points)];
     if (alerts.length > 0) reports.push(await this.options.backend.writeAlertEvents(alerts));
@@ -129,9 +145,9 @@ export class Historian {
         this.log(`skipped ${refusal.what}: ${refusal.reason}`);
       }
     }
-    for (const point of points) {
-      const ms = Number(point.timeNs / 1_000_000n);
-      if (ms > (this.newest.get(point.tagId) ?? -Infinity)) this.newest.set(point.tagId, ms);
+    for (const [tagId, tag] of batchTags) {
+      const ms = Number(tag.newestNs / 1_000_000n);
+      if (ms > (this.newest.get(tagId) ?? -Infinity)) this.newest.set(tagId, ms);
     }
   }
 

@@ -30,7 +30,8 @@ import { TrendSeriesBuilder } from './trend-series.ts';
 export interface InfluxV1BackendOptions extends InfluxV1Options {
   /** lines per request (default 5,000) */
   batchLines?: number;
-  /** requests in flight at once (default 2) */
+  /** requests in flight at once (default 4: influxd works on each in a goroutine of its own, so it
+   * keeps both cores of a small machine busy while the next batch is built) */
   concurrency?: number;
   /** how long after late data arrived its hours are aggregated again (default 10 s; 0: never) */
   lateAggregationDelayMs?: number;
@@ -66,7 +67,7 @@ export class InfluxV1Backend implements HistorianBackend {
   constructor(options: InfluxV1BackendOptions) {
     this.client = new InfluxV1Client(options);
     this.batchLines = Math.min(5000, Math.max(1, options.batchLines ?? 5000));
-    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => console.warn(`[historian] ${message}`));
     this.lateDelayMs = options.lateAggregationDelayMs ?? 10_000;
@@ -91,9 +92,21 @@ export class InfluxV1Backend implements HistorianBackend {
   }
 
   async writeDevicePoints(points: readonly LabelledPoint[]): Promise<WriteReport> {
-    const lines: string[] = [];
     const rejected: RejectedWrite[] = [];
     const late = new LateSamples(this.now());
+    const refused: RejectedWrite[] = [];
+    const sent = await this.send(this.deviceDataBatches(points, rejected, late), 'raw_data', refused);
+    this.noteLate(late);
+    return { written: sent - countLines(refused), rejected: [...rejected, ...refused] };
+  }
+
+  /** device_data lines a request at a time: built while the requests before them are in flight. */
+  private *deviceDataBatches(
+    points: readonly LabelledPoint[],
+    rejected: RejectedWrite[],
+    late: LateSamples,
+  ): Generator<string[]> {
+    let lines: string[] = [];
     for (const point of points) {
       let key = this.keys.get(point.labels);
       if (key === undefined) this.keys.set(point.labels, (key = deviceDataSeriesKey(point.labels)));
@@ -102,40 +115,61 @@ export class InfluxV1Backend implements HistorianBackend {
         rejected.push({ what: describePoint(point), reason: `the value ${point.value} is not a finite number` });
         continue;
       }
-      lines.push(line);
-      late.add(Number(point.timeNs / 1_000_000n));
+      late.add(point.timeNs);
+      if (lines.push(line) === this.batchLines) {
+        yield lines;
+        lines = [];
+      }
     }
-    const refused: RejectedWrite[] = [];
-    await this.send(lines, 'raw_data', refused);
-    this.noteLate(late);
-    return { written: lines.length - countLines(refused), rejected: [...rejected, ...refused] };
+    if (lines.length > 0) yield lines;
   }
 
   async writeSystemMetrics(points: readonly SystemMetricPoint[]): Promise<WriteReport> {
     const lines = points.map(systemMetricsLine).filter((line): line is string => line !== undefined);
     const rejected: RejectedWrite[] = [];
-    await this.send(lines, 'raw_data', rejected);
-    return { written: lines.length - countLines(rejected), rejected };
+    const sent = await this.send(this.batchesOf(lines), 'raw_data', rejected);
+    return { written: sent - countLines(rejected), rejected };
   }
 
   async writeAlertEvents(events: readonly AlertEventPoint[]): Promise<WriteReport> {
-    const lines = events.map(alertEventLine);
     const rejected: RejectedWrite[] = [];
-    await this.send(lines, 'raw_data', rejected);
-    return { written: lines.length - countLines(rejected), rejected };
+    const sent = await this.send(this.batchesOf(events.map(alertEventLine)), 'raw_data', rejected);
+    return { written: sent - countLines(rejected), rejected };
   }
 
-  /** Sends in batches, `concurrency` at a time; resolves when every batch is stored or refused for good. */
-  private async send(lines: string[], retentionPolicy: string, rejected: RejectedWrite[]): Promise<void> {
-    if (lines.length === 0) return;
+  private *batchesOf(lines: string[]): Generator<string[]> {
+    for (let i = 0; i < lines.length; i += this.batchLines) yield lines.slice(i, i + this.batchLines);
+  }
+
+  /**
+   * Sends batches, `concurrency` requests at a time, taking each batch from `batches` only when a
+   * request is free (so building one overlaps sending others); resolves with the number of lines
+   * once every batch is stored or refused for good. After a failure no further batch is started.
+   */
+  private async send(batches: Iterator<string[]>, retentionPolicy: string, rejected: RejectedWrite[]): Promise<number> {
+    let ahead: IteratorResult<string[]> | undefined = batches.next();
+    if (ahead.done) return 0;
     await this.prepare();
-    const batches: string[][] = [];
-    for (let i = 0; i < lines.length; i += this.batchLines) batches.push(lines.slice(i, i + this.batchLines));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < batches.length) await this.sendBatch(batches[next++]!, retentionPolicy, rejected);
+    let lines = 0;
+    let failed = false;
+    const take = (): IteratorResult<string[]> => {
+      const next = ahead ?? batches.next();
+      ahead = undefined;
+      return next;
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, batches.length) }, worker));
+    const worker = async (): Promise<void> => {
+      for (let next = take(); !next.done && !failed; next = take()) {
+        lines += next.value.length;
+        try {
+          await this.sendBatch(next.value, retentionPolicy, rejected);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    return lines;
   }
 
   /**
@@ -168,8 +202,9 @@ export class InfluxV1Backend implements HistorianBackend {
 
   /** Late data missed its interval's continuous query: aggregate those intervals again shortly. */
   private noteLate(samples: LateSamples): void {
-    if (this.lateDelayMs <= 0 || samples.ranges.size === 0) return;
-    this.late = mergeRanges(this.late, samples.ranges);
+    const ranges = samples.ranges;
+    if (this.lateDelayMs <= 0 || ranges.size === 0) return;
+    this.late = mergeRanges(this.late, ranges);
     clearTimeout(this.lateTimer);
     this.lateTimer = setTimeout(() => void this.aggregateLate(), this.lateDelayMs);
     this.lateTimer.unref();
@@ -290,27 +325,35 @@ type LateRanges = Map<'m' | 'h', { from: number; to: number }>;
 
 /** Which aggregation intervals a batch's samples arrived too late for, and their time ranges. */
 class LateSamples {
-  readonly ranges: LateRanges = new Map();
-  private readonly minuteLimit: number;
-  private readonly hourLimit: number;
+  /** per level: the oldest and newest late sample (ns); compared as BigInts, no division per sample */
+  private readonly found = new Map<'m' | 'h', { from: bigint; to: bigint }>();
+  private readonly minuteLimitNs: bigint;
+  private readonly hourLimitNs: bigint;
 
   constructor(now: number) {
-    this.minuteLimit = Math.floor(now / DURATIONS.MINUTE) * DURATIONS.MINUTE - CQ_GRACE_MS.m;
-    this.hourLimit = Math.floor(now / DURATIONS.HOUR) * DURATIONS.HOUR - CQ_GRACE_MS.h;
+    this.minuteLimitNs = BigInt(Math.floor(now / DURATIONS.MINUTE) * DURATIONS.MINUTE - CQ_GRACE_MS.m) * 1_000_000n;
+    this.hourLimitNs = BigInt(Math.floor(now / DURATIONS.HOUR) * DURATIONS.HOUR - CQ_GRACE_MS.h) * 1_000_000n;
   }
 
-  add(ms: number): void {
-    if (ms < this.minuteLimit) this.extend('m', ms);
-    if (ms < this.hourLimit) this.extend('h', ms);
+  add(ns: bigint): void {
+    if (ns < this.minuteLimitNs) this.extend('m', ns);
+    if (ns < this.hourLimitNs) this.extend('h', ns);
   }
 
-  private extend(level: 'm' | 'h', ms: number): void {
-    const range = this.ranges.get(level);
-    if (!range) this.ranges.set(level, { from: ms, to: ms });
-    else {
-      range.from = Math.min(range.from, ms);
-      range.to = Math.max(range.to, ms);
+  /** The late ranges in ms. */
+  get ranges(): LateRanges {
+    const ranges: LateRanges = new Map();
+    for (const [level, { from, to }] of this.found) {
+      ranges.set(level, { from: Number(from / 1_000_000n), to: Number(to / 1_000_000n) });
     }
+    return ranges;
+  }
+
+  private extend(level: 'm' | 'h', ns: bigint): void {
+    const range = this.found.get(level);
+    if (!range) this.found.set(level, { from: ns, to: ns });
+    else if (ns < range.from) range.from = ns;
+    else if (ns > range.to) range.to = ns;
   }
 }
 

@@ -23,6 +23,15 @@ export function addSample(into: Aggregate, value: number): void {
   into.count++;
 }
 
+/** Folds a later aggregate into `into`, in place. */
+export function addLater(into: Aggregate, later: Aggregate): void {
+  if (later.min < into.min) into.min = later.min;
+  if (later.max > into.max) into.max = later.max;
+  into.last = later.last;
+  into.sum += later.sum;
+  into.count += later.count;
+}
+
 /** `earlier` followed by `later`, as a new aggregate; either may be undefined. */
 export function combine(earlier: Aggregate | undefined, later: Aggregate | undefined): Aggregate | undefined {
   if (!earlier) return later && { ...later };

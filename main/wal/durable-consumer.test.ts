@@ -90,6 +90,92 @@ describe('durable consumers', () => {
     await bus.close();
   });
 
+  it('with maxInFlight, offers the next batches while one is being written, advancing only in order', async () => {
+    wal = await folder.open();
+    const bus = new FrameBus({ wal });
+    for (let i = 0; i < 1000; i++) bus.publish(dataBody(`tag-${i % 10}`, i));
+    await bus.flush();
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let calls = 0;
+    let failedOnce = false;
+    let inSink = 0;
+    let mostInSink = 0;
+    const stored: number[] = [];
+    const consumer = await wal.consume(
+      'pipelined',
+      async (frames) => {
+        const call = ++calls;
+        mostInSink = Math.max(mostInSink, ++inSink);
+        try {
+          if (call === 1) await firstHeld;
+          // the third batch fails once: retried on its own while the others go on
+          if (frames[0]!.sequenceId === 201 && !failedOnce) {
+            failedOnce = true;
+            throw new Error('busy');
+          }
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          stored.push(...frames.map((f) => f.sequenceId));
+        } finally {
+          inSink--;
+        }
+      },
+      { batchSize: 100, maxInFlight: 3, retryMinMs: 5, retryMaxMs: 5 },
+    );
+    // batches 2 and 3 are offered while batch 1 is held; nothing is confirmed before batch 1
+    await until(() => calls >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(consumer.checkpoint).toBe(0);
+    expect(consumer.metrics().lagFrames).toBe(1000);
+    expect(stored).not.toContain(1);
+    releaseFirst();
+    await until(() => consumer.checkpoint === 1000);
+    expect(mostInSink).toBe(3);
+    expect(failedOnce).toBe(true);
+    expect([...stored].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(consumer.metrics()).toMatchObject({ failing: false, lagFrames: 0, framesDelivered: 1000 });
+    await bus.close();
+  });
+
+  it('with maxInFlight, a stop while a batch hangs leaves the checkpoint before it', async () => {
+    wal = await folder.open();
+    let bus = new FrameBus({ wal });
+    for (let i = 0; i < 600; i++) bus.publish(dataBody('t', i));
+    await bus.flush();
+    let calls = 0;
+    const consumer = await wal.consume(
+      'pipelined-stop',
+      async (frames) => {
+        calls++;
+        // batch 3 (frames 201–300) never confirms; batches 4 and 5 are written meanwhile
+        if (frames[0]!.sequenceId === 201) await new Promise(() => undefined);
+      },
+      { batchSize: 100, maxInFlight: 3, stopTimeoutMs: 50 },
+    );
+    await until(() => calls >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(consumer.checkpoint).toBe(200);
+    await consumer.stop();
+    await bus.close();
+    await wal.close();
+
+    wal = await folder.open();
+    bus = new FrameBus({ wal });
+    const again: number[] = [];
+    const resumed = await wal.consume(
+      'pipelined-stop',
+      async (frames) => void again.push(...frames.map((f) => f.sequenceId)),
+      {
+        batchSize: 100,
+        maxInFlight: 3,
+      },
+    );
+    expect(resumed.checkpoint).toBe(200);
+    await until(() => resumed.checkpoint === 600);
+    expect(again).toEqual(Array.from({ length: 400 }, (_, i) => i + 201));
+    await bus.close();
+  });
+
   it('delivers only the frame types asked for, and moves past the others', async () => {
     wal = await folder.open();
     const bus = new FrameBus({ wal });

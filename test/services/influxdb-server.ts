@@ -12,6 +12,8 @@ import { requireExecutable } from './service-requirement.ts';
 export interface InfluxDbServer {
   url: string;
   port: number;
+  /** the running influxd's process id (benchmarks read its CPU time) */
+  readonly pid: number | undefined;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   stop(): Promise<void>;
@@ -87,6 +89,9 @@ bind-address = "127.0.0.1:${rpcPort}"
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid;
+    },
     stopServer,
     startServer,
     async stop() {
