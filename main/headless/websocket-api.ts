@@ -2,13 +2,16 @@
 // /api. Each connection is its own API connection: signing in on it makes it that user's; a
 // browser that reloads passes its token back as a connection parameter. Foreign web pages are
 // refused at the upgrade (origin-policy.ts); messages, batches and connections are bounded.
+//
+// It is attached while the gateway is still starting: the checks above apply from the first
+// second, and calls are refused as "still starting" (trpc.ts) until the gateway runs. The API's
+// router and its dependencies load in the background, so that the server can listen before
+// they have; an upgrade that arrives before they have loaded waits for them.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { createConnection } from '../api/api-context.ts';
-import type { ApiServices } from '../api/api-services.ts';
-import { appRouter } from '../api/app-router.ts';
+import type { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { isAllowedOrigin } from './origin-policy.ts';
 
 export const API_PATH = '/api';
@@ -33,8 +36,12 @@ function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
   socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${reason}\n`);
 }
 
-export function attachWebSocketApi(server: Server, services: ApiServices, options: WebSocketApiOptions): WebSocketApi {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+/** Loads the router and tRPC's adapter and plugs them into `wss`. */
+async function serveRouter(wss: WebSocketServer, gateway: GatewayStartup): Promise<void> {
+  const [{ applyWSSHandler }, { appRouter }] = await Promise.all([
+    import('@trpc/server/adapters/ws'),
+    import('../api/app-router.ts'),
+  ]);
   applyWSSHandler({
     wss,
     router: appRouter,
@@ -43,7 +50,7 @@ export function attachWebSocketApi(server: Server, services: ApiServices, option
     createContext: ({ req, info }) => {
       const token = info.connectionParams?.token;
       return {
-        services,
+        gateway,
         connection: createConnection('websocket', {
           remoteAddress: req.socket.remoteAddress ?? null,
           userAgent: req.headers['user-agent'] ?? null,
@@ -52,6 +59,20 @@ export function attachWebSocketApi(server: Server, services: ApiServices, option
       };
     },
   });
+}
+
+export function attachWebSocketApi(
+  server: Server,
+  gateway: GatewayStartup,
+  options: WebSocketApiOptions,
+): WebSocketApi {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const serving = serveRouter(wss, gateway);
+  // A router that cannot load is a broken install: each upgrade is refused with the reason.
+  serving.catch((error: unknown) => console.error('[api] the API could not load:', error));
+  let closed = false;
+  /** upgrades waiting for the router: they count against the connection limit too */
+  let waiting = 0;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -62,14 +83,24 @@ export function attachWebSocketApi(server: Server, services: ApiServices, option
       console.warn(`[api] refused a WebSocket from origin ${req.headers.origin ?? '(none)'}`);
       return refuseUpgrade(socket, '403 Forbidden', 'This page may not use the gateway API (origin not allowed).');
     }
-    if (wss.clients.size >= MAX_CONNECTIONS) {
+    if (wss.clients.size + waiting >= MAX_CONNECTIONS) {
       return refuseUpgrade(socket, '503 Service Unavailable', 'Too many connections to the gateway API.');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    waiting++;
+    void serving
+      .finally(() => waiting--)
+      .then(
+        () => {
+          if (closed || socket.destroyed) return socket.destroy();
+          wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+        },
+        () => refuseUpgrade(socket, '500 Internal Server Error', "The gateway's API could not load; see its log."),
+      );
   });
 
   return {
     close() {
+      closed = true;
       for (const client of wss.clients) client.terminate();
       wss.close();
     },
