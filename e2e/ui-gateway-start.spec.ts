@@ -3,10 +3,10 @@
 // sign-in goes out once the gateway runs), and says in words why a start failed.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { freePort } from '../test/services/free-port.ts';
 import { startPostgres } from '../test/services/postgres-server.ts';
 import { connectionGate } from './support/connection-gate.ts';
 import { startHeadlessServer } from './support/headless-server.ts';
@@ -34,16 +34,6 @@ function createAdmin(dataDir: string, databaseUrl: string): Promise<number | nul
   });
 }
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('the sign-in page is usable while the gateway starts, and signs in once it runs', async ({ page }) => {
   test.setTimeout(180_000);
@@ -102,7 +92,7 @@ test('the sign-in page is usable while the gateway starts, and signs in once it 
 });
 
 test('a gateway that cannot start says why on its sign-in page', async ({ page }) => {
-  const port = await closedPort();
+  const port = await freePort(); // nothing listens there: a PostgreSQL that cannot be reached
   const server = await startHeadlessServer(
     ['--database-url', `postgresql://gateway:secret@127.0.0.1:${port}/gateway`],
     undefined,

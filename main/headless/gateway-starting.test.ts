@@ -3,7 +3,6 @@
 // starting" (in words, with a reason the UI waits on) until the gateway runs, system.startup
 // reporting the stages; then the same connection is served. A start that fails says why.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
@@ -11,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiHarness, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
 import { databaseBackends } from '../../test/database-backends.ts';
+import { freePort } from '../../test/services/free-port.ts';
 import { wsApiClient } from '../../test/ws-api-client.ts';
 import type { AppRouter } from '../api/app-router.ts';
 import { createGateway } from '../gateway/create-gateway.ts';
@@ -43,18 +43,6 @@ function followStartup(client: ReturnType<typeof wsApiClient>) {
     });
   });
   return { states, done };
-}
-
-/** A port nothing listens on: a PostgreSQL that cannot be reached. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('a gateway that is still starting', () => {
@@ -137,7 +125,7 @@ describe('a gateway that is still starting', () => {
     await expect.poll(() => progress.states.length).toBe(1);
 
     // A real start that fails: the configured PostgreSQL cannot be reached.
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there: a PostgreSQL that cannot be reached
     const failure = await createGateway(
       { dataDir, databaseUrl: `postgresql://gateway:secret@127.0.0.1:${port}/gateway` },
       { onStage: (stage) => startup.stage(stage) },

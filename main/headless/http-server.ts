@@ -23,6 +23,8 @@ export interface HttpServerOptions {
 
 export interface RunningHttpServer {
   url: string;
+  /** resolves once the API's modules have loaded (the first WebSocket, or the start's end) */
+  apiLoaded: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startHttpServer(gateway: GatewayStartup, options: HttpServ
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
+    apiLoaded: api.loaded,
     close: () =>
       new Promise<void>((resolve) => {
         api.close();

@@ -113,8 +113,11 @@ async function serve(options: ServeOptions): Promise<void> {
   serverStarting = serving.catch(() => undefined);
   const starting = (async (): Promise<Gateway> => {
     try {
-      // Listening first: the gateway's modules load while the browser loads the page.
-      await serving;
+      // Listening first, then the page's files, then the API for the page's first call: the
+      // gateway's modules (a second or more of the main thread on a busy machine) load after
+      // those, or once the database is open if no page came, while PGlite starts in its worker.
+      const listening = await serving;
+      await Promise.race([listening.apiLoaded, opening.then(undefined, () => undefined)]);
       if (shutdown?.started) throw new Error('stopped while starting');
       const { createGateway } = await import('../gateway/create-gateway.ts');
       const database = await opening;

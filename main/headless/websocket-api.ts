@@ -5,11 +5,12 @@
 //
 // It is attached while the gateway is still starting: the checks above apply from the first
 // second, and calls are refused as "still starting" (trpc.ts) until the gateway runs. The API's
-// router and its dependencies load in the background, so that the server can listen before
-// they have; an upgrade that arrives before they have loaded waits for them.
+// router, tRPC's adapter and ws (most of the gateway's modules: a second or more on a busy
+// machine) load at the first upgrade, or when the gateway's start has ended: not before the
+// server listens, and not while the page's own files are being served; that upgrade waits.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { createConnection } from '../api/api-context.ts';
 import type { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { isAllowedOrigin } from './origin-policy.ts';
@@ -29,6 +30,8 @@ export interface WebSocketApiOptions {
 }
 
 export interface WebSocketApi {
+  /** resolves once the router has loaded (whether or not it could) */
+  loaded: Promise<void>;
   close(): void;
 }
 
@@ -36,12 +39,14 @@ function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
   socket.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${reason}\n`);
 }
 
-/** Loads the router and tRPC's adapter and plugs them into `wss`. */
-async function serveRouter(wss: WebSocketServer, gateway: GatewayStartup): Promise<void> {
-  const [{ applyWSSHandler }, { appRouter }] = await Promise.all([
+/** Loads ws, the router and tRPC's adapter, and serves the router on a WebSocket server. */
+async function serveRouter(gateway: GatewayStartup): Promise<WebSocketServer> {
+  const [{ WebSocketServer }, { applyWSSHandler }, { appRouter }] = await Promise.all([
+    import('ws'),
     import('@trpc/server/adapters/ws'),
     import('../api/app-router.ts'),
   ]);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   applyWSSHandler({
     wss,
     router: appRouter,
@@ -59,6 +64,7 @@ async function serveRouter(wss: WebSocketServer, gateway: GatewayStartup): Promi
       };
     },
   });
+  return wss;
 }
 
 export function attachWebSocketApi(
@@ -66,11 +72,26 @@ export function attachWebSocketApi(
   gateway: GatewayStartup,
   options: WebSocketApiOptions,
 ): WebSocketApi {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const serving = serveRouter(wss, gateway);
-  // A router that cannot load is a broken install: each upgrade is refused with the reason.
-  serving.catch((error: unknown) => console.error('[api] the API could not load:', error));
+  let serving: Promise<WebSocketServer> | undefined;
+  let markLoaded: () => void = () => undefined;
+  const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
+  const load = (): Promise<WebSocketServer> => {
+    if (!serving) {
+      serving = serveRouter(gateway);
+      // A router that cannot load is a broken install: each upgrade is refused with the reason.
+      serving.then(markLoaded, (error: unknown) => {
+        console.error('[api] the API could not load:', error);
+        markLoaded();
+      });
+    }
+    return serving;
+  };
+  const stopLoadingLater = gateway.onChange((state) => {
+    if (state.phase !== 'starting') void load().catch(() => undefined);
+  });
+  if (gateway.state().phase !== 'starting') void load().catch(() => undefined);
   let closed = false;
+  let wss: WebSocketServer | undefined;
   /** upgrades waiting for the router: they count against the connection limit too */
   let waiting = 0;
 
@@ -83,24 +104,28 @@ export function attachWebSocketApi(
       console.warn(`[api] refused a WebSocket from origin ${req.headers.origin ?? '(none)'}`);
       return refuseUpgrade(socket, '403 Forbidden', 'This page may not use the gateway API (origin not allowed).');
     }
-    if (wss.clients.size + waiting >= MAX_CONNECTIONS) {
+    if ((wss?.clients.size ?? 0) + waiting >= MAX_CONNECTIONS) {
       return refuseUpgrade(socket, '503 Service Unavailable', 'Too many connections to the gateway API.');
     }
     waiting++;
-    void serving
+    void load()
       .finally(() => waiting--)
       .then(
-        () => {
+        (ready) => {
+          wss = ready;
           if (closed || socket.destroyed) return socket.destroy();
-          wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+          ready.handleUpgrade(req, socket, head, (ws) => ready.emit('connection', ws, req));
         },
         () => refuseUpgrade(socket, '500 Internal Server Error', "The gateway's API could not load; see its log."),
       );
   });
 
   return {
+    loaded,
     close() {
       closed = true;
+      stopLoadingLater();
+      if (!wss) return;
       for (const client of wss.clients) client.terminate();
       wss.close();
     },

@@ -30,7 +30,8 @@ export function StartFailed({ message }: { message: string }) {
   const { t } = useTranslation();
   return (
     <Alert severity="error" role="alert">
-      <Typography variant="body2" sx={{ mb: 1 }}>
+      {/* the message may hold a long URL or path: it wraps anywhere rather than being cut off */}
+      <Typography variant="body2" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
         {message}
       </Typography>
       <Typography variant="body2">{t('startup.failedDetail')}</Typography>
