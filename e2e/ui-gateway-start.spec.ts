@@ -34,7 +34,6 @@ function createAdmin(dataDir: string, databaseUrl: string): Promise<number | nul
   });
 }
 
-
 test('the sign-in page is usable while the gateway starts, and signs in once it runs', async ({ page }) => {
   test.setTimeout(180_000);
   const postgres = await startPostgres();

@@ -20,6 +20,9 @@ import { openLog, parseLogLevel, type OpenLog } from '../logging/logger.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { isLoopbackHost, parseCommandLine, SERVE_HELP, type ServeCommand, type ServeOptions } from './serve-options.ts';
 
+/** The latest the gateway's modules start loading after the server listens (see serve()). */
+const GATEWAY_MODULES_AFTER_MS = 750;
+
 /** How long the page keeps saying why the gateway could not start before the server exits. */
 const FAILED_START_GRACE_MS = 30_000;
 
@@ -115,9 +118,14 @@ async function serve(options: ServeOptions): Promise<void> {
     try {
       // Listening first, then the page's files, then the API for the page's first call: the
       // gateway's modules (a second or more of the main thread on a busy machine) load after
-      // those, or once the database is open if no page came, while PGlite starts in its worker.
+      // those, while PGlite starts in its worker; at the latest once the database is open or
+      // GATEWAY_MODULES_AFTER_MS have passed (no page asked: no reason to wait).
       const listening = await serving;
-      await Promise.race([listening.apiLoaded, opening.then(undefined, () => undefined)]);
+      await Promise.race([
+        listening.apiLoaded,
+        opening.then(undefined, () => undefined),
+        new Promise((resolve) => setTimeout(resolve, GATEWAY_MODULES_AFTER_MS)),
+      ]);
       if (shutdown?.started) throw new Error('stopped while starting');
       const { createGateway } = await import('../gateway/create-gateway.ts');
       const database = await opening;
