@@ -32,6 +32,7 @@ import { tagValueView, type TagValueView } from '../main/live/frame-views.ts';
 import { StreamChannel } from '../main/live/stream-channel.ts';
 import { Quality, QualityReason } from '../proto/generated/frame.ts';
 import { createGateway } from '../main/gateway/create-gateway.ts';
+import { GatewayStartup } from '../main/gateway/gateway-startup.ts';
 import { startHttpServer } from '../main/headless/http-server.ts';
 import { wsApiClient } from '../test/ws-api-client.ts';
 import { median, percentile, printBenchResult, round } from './bench-report.ts';
@@ -109,7 +110,7 @@ async function protocolClient(baseUrl: string) {
 // ── the API ────────────────────────────────────────────────────────────────────────────────────
 const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
 const gateway = await createGateway({ dataDir: path.join(rendererDir, 'data'), wal: { durability: 'async' } });
-const server = await startHttpServer(gateway, { host: '127.0.0.1', port: 0, rendererDir });
+const server = await startHttpServer(GatewayStartup.running(gateway), { host: '127.0.0.1', port: 0, rendererDir });
 const client = wsApiClient({ baseUrl: server.url });
 await client.api.auth.setup.mutate({ username: 'bench', password: PASSWORD });
 const devices = [];

@@ -2,9 +2,13 @@
 // (run `npm run build` first; `npm run serve` builds and then starts the same out/main/serve.js).
 //
 //  1. Start to interactive login: from spawning the server on a data folder that has an
-//     administrator to the sign-in page's button being usable in the browser. Target ≤ 3 s.
-//     Baseline in the same run: from the same spawn to /healthz answering (the server alone), so
-//     the difference is what the UI adds.
+//     administrator (and the 10,000 tags and the trend history below) to the sign-in page's
+//     button being usable in the browser. Target ≤ 3 s. The page is served while the gateway
+//     still starts, so the baseline in the same run is the spawn to /healthz answering 200: the
+//     gateway fully started. Also measured: the page after the HTTP server first answered (what
+//     the UI adds), and the spawn to being signed in when the form is sent the moment it is
+//     usable (the sign-in waits for the gateway). BENCH_UI_ONLY=start measures this metric alone
+//     (on the same data folder).
 //  2. Tag browser with 10,000 tags: the grid is scrolled continuously for a few seconds (one
 //     scroll step per animation frame); frame intervals (p95, target ≤ 16.7 ms = every 60 Hz
 //     frame on time) and long tasks (> 50 ms, target 0) are measured in the page. Baseline in
@@ -85,24 +89,43 @@ async function waitFor<T>(attempt: () => Promise<T>, timeoutMs = 60_000): Promis
   }
 }
 
-async function measureStart(page: Page, dataDir: string): Promise<{ login: number; server: number }> {
+interface StartTiming {
+  /** spawn → the sign-in button usable */
+  login: number;
+  /** spawn → the HTTP server's first answer (/healthz, any status) */
+  httpUp: number;
+  /** spawn → /healthz 200: the gateway fully started */
+  gatewayReady: number;
+  /** spawn → signed in, the form sent as soon as it was usable */
+  signedIn: number;
+}
+
+async function measureStart(page: Page, dataDir: string): Promise<StartTiming> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = startServer(dataDir, port);
   try {
-    // The server alone: /healthz answers.
-    const serverReady = (async () => {
+    const health = (async () => {
+      let httpUp: number | undefined;
       await waitFor(async () => {
         const response = await fetch(`${url}/healthz`);
+        httpUp ??= performance.now() - started;
         if (!response.ok) throw new Error(`healthz ${response.status}`);
       });
-      return performance.now() - started;
+      return { httpUp: httpUp as number, gatewayReady: performance.now() - started };
     })();
     await waitFor(() => page.goto(url, { timeout: 2_000 }));
-    await page.getByRole('button', { name: 'Sign in' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const button = page.getByRole('button', { name: 'Sign in' });
+    await button.waitFor({ state: 'visible', timeout: 60_000 });
+    if (!(await button.isEnabled())) throw new Error('the Sign in button is visible but disabled');
     const login = performance.now() - started;
-    return { login, server: await serverReady };
+    await page.getByRole('textbox', { name: 'Username', exact: true }).fill(ADMIN.username);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(ADMIN.password);
+    await button.click();
+    await page.getByTestId('current-user').waitFor({ timeout: 60_000 });
+    const signedIn = performance.now() - started;
+    return { login, signedIn, ...(await health) };
   } finally {
     await stopServer(child);
   }
@@ -285,13 +308,37 @@ async function main(): Promise<void> {
     await seedTrendHistory(dataDir, trendTags, trendDevice.id);
 
     // 1. Start to interactive login.
-    const logins: number[] = [];
-    const servers: number[] = [];
+    const starts: StartTiming[] = [];
     for (let i = 0; i < STARTS; i++) {
-      const { login, server } = await measureStart(page, dataDir);
-      logins.push(login);
-      servers.push(server);
-      console.log(`start ${i + 1}: server ready ${round(server, 0)} ms, sign-in page usable ${round(login, 0)} ms`);
+      const timing = await measureStart(page, dataDir);
+      starts.push(timing);
+      console.log(
+        `start ${i + 1}: HTTP up ${round(timing.httpUp, 0)} ms, sign-in page usable ${round(timing.login, 0)} ms,` +
+          ` gateway ready ${round(timing.gatewayReady, 0)} ms, signed in ${round(timing.signedIn, 0)} ms`,
+      );
+    }
+    const startMetrics = {
+      startToLoginMs: {
+        value: round(median(starts.map((start) => start.login)), 0),
+        unit: 'ms',
+        target: '<=3000',
+        baseline: round(median(starts.map((start) => start.gatewayReady)), 0),
+      },
+      // what the UI adds once the HTTP server answers: page, scripts, WebSocket, system.startup
+      loginAfterHttpUpMs: {
+        value: round(median(starts.map((start) => start.login - start.httpUp)), 0),
+        unit: 'ms',
+        target: '<=3000',
+        baseline: null,
+      },
+    };
+    console.log(
+      `median: sign-in usable ${startMetrics.startToLoginMs.value} ms, gateway ready ${startMetrics.startToLoginMs.baseline} ms,` +
+        ` signed in ${round(median(starts.map((start) => start.signedIn)), 0)} ms (form sent at once)`,
+    );
+    if (process.env.BENCH_UI_ONLY === 'start') {
+      printBenchResult('ui', startMetrics);
+      return;
     }
 
     // 2. The tag browser with 10,000 tags.
@@ -340,19 +387,7 @@ async function main(): Promise<void> {
       }
 
       printBenchResult('ui', {
-        // what the UI adds once the server answers: page, scripts, WebSocket, first API calls
-        loginAfterServerReadyMs: {
-          value: round(median(logins.map((login, i) => login - (servers[i] as number))), 0),
-          unit: 'ms',
-          target: '<=3000',
-          baseline: null,
-        },
-        startToLoginMs: {
-          value: round(median(logins), 0),
-          unit: 'ms',
-          target: '<=3000',
-          baseline: round(median(servers), 0),
-        },
+        ...startMetrics,
         tagGridFrameP95Ms: {
           value: round(percentile(scrolling.intervals, 95)),
           unit: 'ms',

@@ -11,6 +11,7 @@ import { createCallerFactory } from '../main/api/trpc.ts';
 import type { DatabaseHandle } from '../main/db/database.ts';
 import { manualClock, type ManualClock } from '../main/gateway/clock.ts';
 import { createGateway, type Gateway } from '../main/gateway/create-gateway.ts';
+import { GatewayStartup } from '../main/gateway/gateway-startup.ts';
 import { tempDir } from './frame-fixtures.ts';
 
 /** scrypt at N=2^10: the same code path, a thousandth of the work. */
@@ -51,8 +52,9 @@ export async function apiHarness(database: DatabaseHandle, auth: Partial<AuthSet
     await folder.remove();
     throw error;
   });
+  const gateway = GatewayStartup.running(services);
   let counter = 0;
-  const caller = (connection: ApiConnection = createConnection('direct')) => createCaller({ services, connection });
+  const caller = (connection: ApiConnection = createConnection('direct')) => createCaller({ gateway, connection });
   return {
     services,
     clock,

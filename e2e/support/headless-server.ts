@@ -18,7 +18,15 @@ export interface HeadlessServer {
   stop(): Promise<number | null>;
 }
 
-export async function startHeadlessServer(extraArgs: string[] = [], dataDir?: string): Promise<HeadlessServer> {
+/**
+ * Starts the server and resolves with its URL once the gateway runs ("serving on"), or with
+ * `until: 'page'` as soon as the sign-in page is served while the gateway is still starting.
+ */
+export async function startHeadlessServer(
+  extraArgs: string[] = [],
+  dataDir?: string,
+  { until = 'running' }: { until?: 'running' | 'page' } = {},
+): Promise<HeadlessServer> {
   const folder = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'gw-e2e-')));
   const child = spawn(process.execPath, ['out/main/serve.js', '--port', '0', '--data-dir', folder, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +43,9 @@ export async function startHeadlessServer(extraArgs: string[] = [], dataDir?: st
       START_TIMEOUT_MS,
     );
     const check = (): void => {
-      const match = /serving on (http:\/\/\S+)/.exec(output);
+      const match = (until === 'page' ? /the sign-in page is at (http:\/\/\S+)/ : /serving on (http:\/\/\S+)/).exec(
+        output,
+      );
       if (match) {
         clearTimeout(timer);
         resolve(match[1] as string);

@@ -1,7 +1,8 @@
-// The tRPC context: the gateway's services and the connection a call came over. A transport
-// creates one per connection (a WebSocket, the desktop window, a test's direct caller); signing
-// in on a connection sets its session token, so later calls on it are that user's.
+// The tRPC context: the gateway (its start, then its services) and the connection a call came
+// over. A transport creates one per connection (a WebSocket, the desktop window, a test's direct
+// caller); signing in on a connection sets its session token, so later calls on it are that user's.
 import type { AuthenticatedSession } from '../auth/auth-service.ts';
+import type { GatewayStartup } from '../gateway/gateway-startup.ts';
 import type { ApiServices } from './api-services.ts';
 
 export type ApiTransport = 'websocket' | 'ipc' | 'direct';
@@ -18,12 +19,14 @@ export interface ApiConnection {
 }
 
 export interface ApiContext {
-  services: ApiServices;
+  /** the gateway a transport serves, from the first second of its start (see trpc.ts) */
+  gateway: GatewayStartup;
   connection: ApiConnection;
 }
 
-/** What every procedure sees once the caller's session token has been checked. */
+/** What every procedure sees once the gateway runs and the caller's session token was checked. */
 export interface ResolvedContext extends ApiContext {
+  services: ApiServices;
   session: AuthenticatedSession | null;
   /** why the connection's token was refused, when it was */
   sessionRefusal: 'unknown' | 'revoked' | 'expired' | 'idle' | null;

@@ -52,7 +52,7 @@ describe('a database that went away', () => {
       migrate: false,
       onCrash: () => undefined,
     });
-    const embedded = await apiHarness(pgliteHandle(client, 'embedded PGlite (in memory)'));
+    const embedded = await apiHarness(await pgliteHandle(client, 'embedded PGlite (in memory)'));
     const { api } = await embedded.signedInAs('MAINTENANCE', 'crash');
     await api.devices.create({ name: 'PLC', protocol: 'ModbusTcp', endpoint: 'x' });
     await client.worker.terminate();

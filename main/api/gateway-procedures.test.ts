@@ -14,6 +14,7 @@ import { until } from '../../test/wait.ts';
 import { wsApiClient } from '../../test/ws-api-client.ts';
 import type { Device } from '../db/repositories/devices-repository.ts';
 import type { Tag } from '../db/repositories/tags-repository.ts';
+import { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { startHttpServer, type RunningHttpServer } from '../headless/http-server.ts';
 import { startModbusSimulator, type ModbusSimulator } from '../simulator/modbus-simulator.ts';
 import type { LiveValuesMessage } from '../../common/live-values-message.ts';
@@ -62,7 +63,7 @@ for (const backend of databaseBackends()) {
     beforeAll(async () => {
       h = await apiHarness(await backend.open(), { sessionRecheckMs: 50 });
       rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-renderer-'));
-      server = await startHttpServer(h.services, { host: '127.0.0.1', port: 0, rendererDir });
+      server = await startHttpServer(GatewayStartup.running(h.services), { host: '127.0.0.1', port: 0, rendererDir });
       simulator = await startModbusSimulator({
         tcp: { port: 0 },
         tickMs: 20,

@@ -6,8 +6,10 @@ import { EVENT_KIND_NAMES, eventView, type EventView } from '../live/frame-views
 import { queryRows } from '../db/database.ts';
 import { appVersion } from '../config/app-version.ts';
 import { id, oneOf } from './api-schemas.ts';
+import { StreamChannel } from '../live/stream-channel.ts';
+import type { StartupState } from '../gateway/gateway-startup.ts';
 import { liveStream } from './live-stream.ts';
-import { procedure, router, signedIn } from './trpc.ts';
+import { procedure, router, signedIn, startupProcedure } from './trpc.ts';
 
 const eventsInput = z
   .object({
@@ -19,6 +21,27 @@ const eventsInput = z
   .prefault({});
 
 export const systemRouter = router({
+  /**
+   * The gateway's start: its state now (starting at a stage, ready, or failed and why), then each
+   * change; ends once it is ready or has failed. The one call served while the gateway starts:
+   * the sign-in page shows the progress and signs in when it is ready.
+   */
+  startup: startupProcedure.subscription(async function* ({ ctx, signal }) {
+    const channel = new StreamChannel<StartupState>(signal);
+    const stop = ctx.gateway.onChange((state) => void channel.push(state));
+    try {
+      yield ctx.gateway.state();
+      if (ctx.gateway.state().phase !== 'starting') return;
+      for await (const state of channel) {
+        yield state;
+        if (state.phase !== 'starting') return;
+      }
+    } finally {
+      stop();
+      channel.end();
+    }
+  }),
+
   /**
    * Events as they happen, in batches at most ten times a second: device status changes, alert
    * lifecycle, driver state and system events (WAL, backpressure). Ends with the session.

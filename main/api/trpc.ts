@@ -1,5 +1,8 @@
 // The API's building blocks. Routers build every procedure with `procedure(access)`, never with
 // a bare tRPC procedure, so each one passes through the same chain:
+//   0. gateway  — while the gateway starts (or after its start failed) every call is refused
+//                 with SERVICE_UNAVAILABLE and a reason (GATEWAY_STARTING, GATEWAY_FAILED) the
+//                 UI waits on; once it runs, its services become ctx.services;
 //   1. session  — the connection's token becomes ctx.session (or a reason it was refused);
 //   2. audit    — mutations (and queries marked audit: true, e.g. exports) leave an audit row,
 //                 whether they succeed or fail;
@@ -14,6 +17,7 @@ import superjson from 'superjson';
 import { ACCESS_RULES, refusalMessage, roleMay, type Access } from './access-policy.ts';
 import type { ApiContext, ResolvedContext } from './api-context.ts';
 import { ApiError, formatApiError, toApiError } from './api-errors.ts';
+import { START_STAGE_TEXT, type StartupState } from '../gateway/gateway-startup.ts';
 import { summariseForAudit } from './audit-summary.ts';
 
 export interface ProcedureMeta {
@@ -50,11 +54,34 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** The refusal of a call that arrives before the gateway runs. */
+export function notRunningError(state: Exclude<StartupState, { phase: 'ready' }>): ApiError {
+  if (state.phase === 'failed') {
+    return new ApiError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: `The gateway could not start: ${state.message}`,
+      reason: 'GATEWAY_FAILED',
+    });
+  }
+  return new ApiError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: `The gateway is still starting (${START_STAGE_TEXT[state.stage]}, step ${state.step} of ${state.steps}); try again in a moment.`,
+    reason: 'GATEWAY_STARTING',
+  });
+}
+
+const requireRunningGateway = t.middleware(({ ctx, next }) => {
+  const services = ctx.gateway.services();
+  const state = ctx.gateway.state();
+  if (!services || state.phase !== 'ready') throw notRunningError(state as Exclude<StartupState, { phase: 'ready' }>);
+  return next({ ctx: { services } });
+});
+
 const resolveSession = t.middleware(async ({ ctx, next }) => {
   const token = ctx.connection.sessionToken;
   const resolved: Pick<ResolvedContext, 'session' | 'sessionRefusal'> = { session: null, sessionRefusal: null };
   if (token) {
-    const check = await ctx.services.auth.authenticate(token);
+    const check = await (ctx as ResolvedContext).services.auth.authenticate(token);
     if (check.ok) resolved.session = check.session;
     else {
       resolved.sessionRefusal = check.reason;
@@ -83,7 +110,7 @@ const recordAudit = t.middleware(async ({ ctx, meta, type, path, next, getRawInp
     errorMessage: result.ok ? null : toApiError(result.error).message,
   };
   try {
-    await ctx.services.audit.record({
+    await resolved.services.audit.record({
       actor,
       action: path,
       resourceType: meta?.resourceType ?? path.split('.')[0],
@@ -149,7 +176,9 @@ const enforceAccess = t.middleware(({ ctx, meta, next }) => {
 
 const throttlePublicMutations = t.middleware(({ ctx, meta, type, next }) => {
   if (meta?.access !== 'public' || type !== 'mutation') return next();
-  const waitSeconds = ctx.services.loginLimiter.take(ctx.connection.remoteAddress ?? ctx.connection.transport);
+  const waitSeconds = (ctx as ResolvedContext).services.loginLimiter.take(
+    ctx.connection.remoteAddress ?? ctx.connection.transport,
+  );
   if (waitSeconds > 0) {
     (ctx as ResolvedContext & { audit: AuditNote }).audit.skip = true;
     throw new ApiError({
@@ -162,6 +191,7 @@ const throttlePublicMutations = t.middleware(({ ctx, meta, type, next }) => {
 });
 
 const chain = t.procedure
+  .use(requireRunningGateway)
   .use(resolveSession)
   .use(recordAudit)
   .use(mapErrors)
@@ -172,6 +202,12 @@ const chain = t.procedure
 export function procedure(access: Access, options: Omit<ProcedureMeta, 'access'> = {}) {
   return chain.meta({ access, ...options });
 }
+
+/**
+ * The one procedure that answers while the gateway starts (system.startup): public, unaudited,
+ * and it reads nothing but the start's progress, so it needs no running gateway.
+ */
+export const startupProcedure = t.procedure.meta({ access: 'public', audit: false });
 
 /** The signed-in caller of a procedure whose access level is not 'public'. */
 export function signedIn(ctx: ResolvedContext): NonNullable<ResolvedContext['session']> {

@@ -4,7 +4,6 @@
 // knows which one it has.
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { migratePostgres } from './migrations.ts';
 import { PgliteWorkerClient } from './pglite-worker-client.ts';
@@ -64,8 +63,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle>
   return pgliteHandle(client, description);
 }
 
-/** A handle over an open PGlite worker client (tests build one to make its worker fail). */
-export function pgliteHandle(client: PgliteWorkerClient, description: string): DatabaseHandle {
+/**
+ * A handle over an open PGlite worker client (tests build one to make its worker fail). drizzle
+ * is loaded here, not at the top: the headless server opens the database before it listens, and
+ * drizzle's modules would hold up the sign-in page (≈0.5 s on a busy machine).
+ */
+export async function pgliteHandle(client: PgliteWorkerClient, description: string): Promise<DatabaseHandle> {
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   return {
     // drizzle's pglite driver calls only query() and transaction(), which the worker client serves.
     db: drizzlePglite(client as unknown as PGlite) as unknown as Database,

@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresDatabase } from '../../test/database-backends.ts';
+import { PGlite } from '@electric-sql/pglite';
+import { createPostgresDatabase, migratedPgliteTemplate } from '../../test/database-backends.ts';
 import { openDatabase, queryRows, redactUrl, type DatabaseHandle } from './database.ts';
-import { migrationsFolder } from './migrations.ts';
+import { migrationsFolder, pgliteSchemaIsCurrent } from './migrations.ts';
 
 async function appliedMigrations(handle: DatabaseHandle): Promise<{ hash: string; created_at: string }[]> {
   return queryRows(
@@ -43,6 +44,25 @@ describe('migrations on PGlite persisted in the data folder', () => {
     await second.close();
     // two on-disk PGlite starts, the first with initdb: seconds each, many on a loaded machine
   }, 120_000);
+});
+
+describe('the check that spares a current PGlite schema the migrator', () => {
+  it('says current only when the newest migration of the folder is applied', async () => {
+    const pg = await PGlite.create('memory://', { loadDataDir: new Blob([await migratedPgliteTemplate()]) });
+    try {
+      expect(await pgliteSchemaIsCurrent(pg)).toBe(true);
+      // A database one migration behind (the app was updated): the migrator must run.
+      await pg.query(
+        'DELETE FROM drizzle.__drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM drizzle.__drizzle_migrations)',
+      );
+      expect(await pgliteSchemaIsCurrent(pg)).toBe(false);
+      // A database the migrator never ran on.
+      await pg.query('DROP SCHEMA drizzle CASCADE');
+      expect(await pgliteSchemaIsCurrent(pg)).toBe(false);
+    } finally {
+      await pg.close();
+    }
+  }, 60_000);
 });
 
 const postgresUrl = inject('postgresUrl');

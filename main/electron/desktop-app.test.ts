@@ -10,9 +10,18 @@ import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeBrowserWindow, FakeEvent, powerMonitor, resetFakeElectron, state, app } from '../../test/fake-electron.ts';
+import {
+  FakeBrowserWindow,
+  FakeEvent,
+  dialog,
+  powerMonitor,
+  resetFakeElectron,
+  state,
+  app,
+} from '../../test/fake-electron.ts';
 import type { GatewayConfig } from '../config/gateway-config.ts';
 import { createGateway, type Gateway } from '../gateway/create-gateway.ts';
+import { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { LOG_FILE_NAME } from '../logging/logger.ts';
 import { RELAUNCH_FLAG } from './crash-policy.ts';
 import { startDesktopApp, WINDOW_STATE_FILE, type DesktopAppOptions, type ShellGateway } from './desktop-app.ts';
@@ -80,8 +89,8 @@ async function launch(
   const processEvents = new EventEmitter();
   const { realGateway = false, ...options } = extra;
   await startDesktopApp<ShellGateway>({
-    createGateway: async (config: GatewayConfig) => {
-      const gateway = await (realGateway ? createGateway(config) : gatewayWithoutStores());
+    createGateway: async (config: GatewayConfig, { onStage }) => {
+      const gateway = await (realGateway ? createGateway(config, { onStage }) : gatewayWithoutStores());
       const stop = gateway.stop.bind(gateway);
       gateway.stop = async () => {
         state.timeline.push('gateway stop begins');
@@ -129,13 +138,20 @@ function menuItem(label: string): MenuItemConstructorOptions {
 describe('starting', () => {
   it('opens one hardened window on app:// over a running gateway, with the API registered', async () => {
     const dataDir = await dataFolderWithDatabase();
-    const registerApi = vi.fn(() => ({ dispose: () => undefined }));
+    const registerApi = vi.fn((_startup: GatewayStartup<ShellGateway>) => ({ dispose: () => undefined }));
     const { gateways, window } = await launch(dataDir, { realGateway: true, registerApi });
 
     expect(state.userData).toBe(dataDir);
     expect(gateways).toHaveLength(1);
     expect((gateways[0] as Gateway | undefined)?.folders.root).toBe(dataDir);
-    expect(registerApi).toHaveBeenCalledWith(gateways[0], expect.objectContaining({ appOrigins: ['app://renderer'] }));
+    // The API was registered over the gateway's start, which now hands out the running gateway.
+    expect(registerApi).toHaveBeenCalledWith(
+      expect.any(GatewayStartup),
+      expect.objectContaining({ appOrigins: ['app://renderer'] }),
+    );
+    const startup = registerApi.mock.calls[0]![0];
+    expect(startup.state()).toEqual({ phase: 'ready' });
+    expect(startup.services()).toBe(gateways[0]);
 
     expect(FakeBrowserWindow.windows).toHaveLength(1);
     expect(window?.options.webPreferences).toMatchObject({
@@ -168,17 +184,62 @@ describe('starting', () => {
     expect(log).toContain('"msg":"stopped cleanly"');
   });
 
-  it('reports a gateway that cannot start, and exits with an error', async () => {
+  it('shows the window while the gateway starts, with the start reported stage by stage', async () => {
     const dataDir = await dataFolder();
-    await startDesktopApp({
+    let finish: (gateway: ShellGateway) => void = () => undefined;
+    let startup: GatewayStartup<ShellGateway> | undefined;
+    const stages: string[] = [];
+    const launched = startDesktopApp<ShellGateway>({
+      createGateway: (_config, { onStage }) => {
+        onStage('historian');
+        return new Promise((resolve) => (finish = resolve));
+      },
+      registerApi: (registered) => {
+        startup = registered;
+        registered.onChange((state) => stages.push(state.phase === 'starting' ? state.stage : state.phase));
+        return { dispose: () => undefined };
+      },
+      processEvents: new EventEmitter(),
+      env: { GATEWAY_DATA_DIR: dataDir },
+      argv: ['/x/app'],
+    });
+    await vi.waitFor(() => expect(FakeBrowserWindow.windows).toHaveLength(1));
+    expect(FakeBrowserWindow.windows[0]?.webContents.loads).toEqual(['app://renderer/index.html']);
+    // A new data folder: the page tells the user that the first administrator comes next.
+    expect(startup?.state()).toEqual({
+      phase: 'starting',
+      stage: 'historian',
+      step: 3,
+      steps: 5,
+      freshDataFolder: true,
+    });
+    expect(startup?.services()).toBeUndefined();
+    const gateway = await gatewayWithoutStores();
+    finish(gateway);
+    await launched;
+    expect(stages).toEqual(['historian', 'ready']);
+    expect(startup?.services()).toBe(gateway);
+  });
+
+  it('reports a gateway that cannot start, in the window and a dialog, and exits with an error', async () => {
+    const dataDir = await dataFolder();
+    let startup: GatewayStartup<ShellGateway> | undefined;
+    const messageBox = vi.spyOn(dialog, 'showMessageBox');
+    await startDesktopApp<ShellGateway>({
       createGateway: async () => {
         throw new Error('Migrating embedded PGlite failed: disk full');
+      },
+      registerApi: (registered) => {
+        startup = registered;
+        return { dispose: () => undefined };
       },
       processEvents: new EventEmitter(),
       env: { GATEWAY_DATA_DIR: dataDir },
       argv: ['/x/app'],
     });
     expect(await exitCode()).toBe(1);
+    // The sign-in page says why (system.startup), behind the dialog that says it too.
+    expect(startup?.state()).toEqual({ phase: 'failed', message: 'Migrating embedded PGlite failed: disk full' });
     expect(state.messageBoxes).toEqual([
       expect.objectContaining({
         type: 'error',
@@ -186,7 +247,9 @@ describe('starting', () => {
         detail: 'Migrating embedded PGlite failed: disk full',
       }),
     ]);
-    expect(FakeBrowserWindow.windows).toHaveLength(0);
+    // The dialog belongs to the window, which was open (it is closed by the exit).
+    expect(messageBox.mock.calls[0]?.[0]).toBeInstanceOf(FakeBrowserWindow);
+    messageBox.mockRestore();
   });
 });
 

@@ -18,10 +18,11 @@ import {
   type WebContents,
 } from 'electron';
 import { appPath } from '../config/app-root.ts';
-import { dataFolders } from '../config/data-folders.ts';
+import { dataFolders, isFreshDataFolder } from '../config/data-folders.ts';
 import type { GatewayConfigInput } from '../config/gateway-config.ts';
 import { historianConfigFrom } from '../config/historian-config.ts';
 import type { Gateway } from '../gateway/create-gateway.ts';
+import { GatewayStartup, type StartStage } from '../gateway/gateway-startup.ts';
 import { createShutdownSequence } from '../lifecycle/shutdown-sequence.ts';
 import { openLog, parseLogLevel, type Logger, type OpenLog } from '../logging/logger.ts';
 import { rendererSource } from './app-origin.ts';
@@ -50,9 +51,12 @@ export interface ApiContext {
 export type ShellGateway = Pick<Gateway, 'stop' | 'database'>;
 
 export interface DesktopAppOptions<G extends ShellGateway = Gateway> {
-  createGateway(config: GatewayConfigInput): Promise<G>;
-  /** Registers the typed API's IPC transport over the running gateway (before the window loads). */
-  registerApi?(gateway: G, context: ApiContext): ApiRegistration;
+  createGateway(config: GatewayConfigInput, options: { onStage(stage: StartStage): void }): Promise<G>;
+  /**
+   * Registers the typed API's IPC transport (before the window loads, while the gateway starts:
+   * the sign-in page shows the start's progress and signs in once it runs).
+   */
+  registerApi?(gateway: GatewayStartup<G>, context: ApiContext): ApiRegistration;
   /** Where process-wide events arrive ('uncaughtException', 'SIGTERM'…); tests pass their own. */
   processEvents?: NodeJS.EventEmitter;
   env?: NodeJS.ProcessEnv;
@@ -259,36 +263,27 @@ export async function startDesktopApp<G extends ShellGateway>(options: DesktopAp
     ),
   );
 
-  // ── The gateway ───────────────────────────────────────────────────────────────────────────
-  const historian = historianConfigFrom({}, env);
-  gatewayStarting = options.createGateway({
-    dataDir: userData,
-    databaseUrl: env.DATABASE_URL || undefined,
-    ...(historian && { historian }),
+  // ── The gateway, and the window at once beside it ─────────────────────────────────────────
+  // The window shows the sign-in page while the gateway starts; the IPC API answers it with the
+  // start's progress until the gateway runs (gateway-startup.ts).
+  const startup = new GatewayStartup<G>({
+    freshDataFolder: !env.DATABASE_URL && isFreshDataFolder(folders.pglite),
   });
-  let gateway: G;
-  try {
-    gateway = (await gatewayStarting) as G;
-  } catch (error) {
-    gatewayStarting = Promise.resolve(undefined);
-    log.fatal({ err: error }, 'the gateway could not start');
-    const { response } = await dialog.showMessageBox({
-      type: 'error',
-      title: messages.startFailedTitle,
-      message: messages.startFailedMessage,
-      detail: (error as Error).message,
-      buttons: [messages.quitApp, messages.openLogFolder],
-      defaultId: 0,
-      noLink: true,
-    });
-    if (response === 1) openFolder(openedLog.folder);
-    await shutDown('the gateway could not start', 1);
+  running.api = options.registerApi?.(startup, { log, appOrigins: source.appOrigins });
+  const historian = historianConfigFrom({}, env);
+  const starting = options.createGateway(
+    {
+      dataDir: userData,
+      databaseUrl: env.DATABASE_URL || undefined,
+      ...(historian && { historian }),
+    },
+    { onStage: (stage) => startup.stage(stage) },
+  );
+  gatewayStarting = starting.catch(() => undefined);
+  if (shutdown.started) {
+    await starting.catch(() => undefined);
     return;
   }
-  if (shutdown.started) return;
-  log.info({ database: gateway.database.description }, 'gateway running');
-  // ── IPC API registration: the typed API's Electron transport is plugged in here ──────────
-  running.api = options.registerApi?.(gateway, { log, appOrigins: source.appOrigins });
 
   // ── The window ────────────────────────────────────────────────────────────────────────────
   const saved = await readWindowState(windowStateFile);
@@ -320,7 +315,32 @@ export async function startDesktopApp<G extends ShellGateway>(options: DesktopAp
   });
   window.on('session-end', () => void shutDown('Windows session end'));
   watchRenderer(window.webContents, window);
-  await loadUi(window);
+  const loading = loadUi(window);
+
+  let gateway: G;
+  try {
+    gateway = await starting;
+  } catch (error) {
+    startup.failed(error);
+    log.fatal({ err: error }, 'the gateway could not start');
+    if (shutdown.started) return;
+    const { response } = await dialog.showMessageBox(window, {
+      type: 'error',
+      title: messages.startFailedTitle,
+      message: messages.startFailedMessage,
+      detail: (error as Error).message,
+      buttons: [messages.quitApp, messages.openLogFolder],
+      defaultId: 0,
+      noLink: true,
+    });
+    if (response === 1) openFolder(openedLog.folder);
+    await shutDown('the gateway could not start', 1);
+    return;
+  }
+  if (shutdown.started) return;
+  startup.ready(gateway);
+  log.info({ database: gateway.database.description }, 'gateway running');
+  await loading;
 
   function loadUi(owner: BrowserWindow): Promise<void> {
     return owner.loadURL(source.entryUrl).catch((error: unknown) => {

@@ -14,9 +14,9 @@ app.enableSandbox();
 
 startDesktopApp({
   createGateway,
-  // The typed API over IPC, for the app's own pages only (ipc-sender-policy.ts); it runs once
-  // the gateway is up, before the window loads, and stops before the gateway does.
-  registerApi: (gateway, { appOrigins }) => ({ dispose: registerIpcApi({ services: gateway, appOrigins }) }),
+  // The typed API over IPC, for the app's own pages only (ipc-sender-policy.ts); registered while
+  // the gateway starts, before the window loads, and stopped before the gateway stops.
+  registerApi: (gateway, { appOrigins }) => ({ dispose: registerIpcApi({ gateway, appOrigins }) }),
 }).catch((error: unknown) => {
   console.error('Gateway Workstation could not start:', error);
   app.exit(1);

@@ -10,6 +10,7 @@ import { databaseBackends } from '../../test/database-backends.ts';
 import { ipcLink } from '../../renderer/src/api/ipc-link.ts';
 import type { AppRouter } from '../api/app-router.ts';
 import { procedure, router } from '../api/trpc.ts';
+import { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin.ts';
 import type { IpcApiOptions } from './ipc-api.ts';
 
@@ -85,7 +86,7 @@ describe('the API over Electron IPC', () => {
     vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
     ipcMain = (await import('electron')).ipcMain as unknown as EventEmitter;
     ({ registerIpcApi } = await import('./ipc-api.ts'));
-    stop = registerIpcApi({ services: h.services, appOrigins: [APP_ORIGIN] });
+    stop = registerIpcApi({ gateway: GatewayStartup.running(h.services), appOrigins: [APP_ORIGIN] });
   });
   afterAll(async () => {
     stop?.();
@@ -167,7 +168,11 @@ describe('the API over Electron IPC', () => {
       }),
     });
     stop();
-    stop = registerIpcApi({ services: h.services, appOrigins: [APP_ORIGIN], router: tickRouter });
+    stop = registerIpcApi({
+      gateway: GatewayStartup.running(h.services),
+      appOrigins: [APP_ORIGIN],
+      router: tickRouter,
+    });
     const window = await openWindow();
     const client = createTRPCClient<typeof tickRouter>({ links: [ipcLink<typeof tickRouter>(window.bridge)] });
     const received: { tick: number; at: Date }[] = [];

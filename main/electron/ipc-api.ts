@@ -14,12 +14,14 @@ import { isObservable, observableToAsyncIterable } from '@trpc/server/observable
 import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
 import { API_CHANNEL, isIpcRequest, type IpcRequest, type IpcResponse } from '../../common/ipc-api-protocol.ts';
 import { createConnection, type ApiContext } from '../api/api-context.ts';
-import type { ApiServices } from '../api/api-services.ts';
 import { appRouter } from '../api/app-router.ts';
+import type { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { isAppFrame } from './ipc-sender-policy.ts';
 
 export interface IpcApiOptions {
-  services: ApiServices;
+  /** the gateway, from the first second of its start: calls wait for nothing, they are refused
+   * as "still starting" until it runs (trpc.ts), and system.startup reports the progress */
+  gateway: GatewayStartup;
   /** the origins of the app's own pages (app-origin.ts); nothing else may call */
   appOrigins: readonly string[];
   /** the router to serve; tests pass a small one */
@@ -41,7 +43,7 @@ export function registerIpcApi(options: IpcApiOptions): () => void {
     let state = windows.get(sender.id);
     if (!state) {
       const created: WindowState = {
-        ctx: { services: options.services, connection: createConnection('ipc', { userAgent: 'desktop window' }) },
+        ctx: { gateway: options.gateway, connection: createConnection('ipc', { userAgent: 'desktop window' }) },
         subscriptions: new Map(),
       };
       windows.set(sender.id, created);

@@ -21,6 +21,7 @@ import { consoleDriverLog } from '../drivers/driver-log.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { LastValueCache } from '../live/last-value-cache.ts';
 import { EventLoopMonitor } from '../metrics/event-loop-monitor.ts';
+import type { StartStage } from './gateway-startup.ts';
 import type { Historian } from '../historian/historian.ts';
 import { startHistorian } from '../historian/start-historian.ts';
 import { SystemMetricsRecorder } from '../historian/system-metrics-recorder.ts';
@@ -49,6 +50,8 @@ export interface GatewayOptions extends ApiServicesOptions {
   database?: DatabaseHandle;
   /** The data folder's lock, when the caller took it to open the database early; released on stop. */
   lock?: DataFolderLock;
+  /** Told as each stage of the start begins (the sign-in page shows it: gateway-startup.ts). */
+  onStage?: (stage: StartStage) => void;
 }
 
 export async function createGateway(input: GatewayConfigInput, options: GatewayOptions = {}): Promise<Gateway> {
@@ -66,6 +69,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     }
     if (failure !== undefined) throw failure;
   };
+  const stage = options.onStage ?? (() => undefined);
   const lock = options.lock ?? lockDataFolder(folders.root);
   closers.push(() => lock.release());
   try {
@@ -79,6 +83,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     closers.push(() => services.opcua.commissioning.close());
 
     // --- frame bus and write-ahead log ---
+    stage('wal');
     // The WAL reports its system events through the bus that is built on top of it.
     const eventsTo: { bus?: FrameBus } = {};
     const onWalEvent = (event: SystemEventInput): void => {
@@ -116,6 +121,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     closers.push(() => eventLoop.close());
 
     // --- historian ---
+    stage('historian');
     // A durable WAL consumer; it stops before the bus and the WAL (what it has not confirmed
     // stays in the WAL for the next start).
     const historian = await startHistorian({
@@ -128,6 +134,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     closers.push(() => historian.stop());
 
     // --- alert engine ---
+    stage('alerts');
     // After the database and the bus, before the drivers (it sees their first values); closers
     // run in reverse, so it stops before the bus closes. Its alert EventFrames reach the
     // historian's alert_events through the WAL, like every other frame.
@@ -142,6 +149,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     services.alerts = alerts;
 
     // --- MQTT northbound: a durable consumer of the WAL, like the historian ---
+    stage('drivers');
     if (config.mqttNorthbound) {
       const northbound = new MqttNorthbound(config.mqttNorthbound, repositoryTopicNames(services.repos));
       await northbound.start(wal);

@@ -1,10 +1,11 @@
 // The headless HTTP server: the built renderer, a health endpoint, the API's WebSocket at /api,
 // and security headers on every response. Binds 127.0.0.1 unless told otherwise; HTTPS when given
-// a certificate and key.
+// a certificate and key. It starts before the gateway has (serve.ts), so that the sign-in page
+// shows at once: /healthz says whether the gateway is starting, running or failed to start.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ApiServices } from '../api/api-services.ts';
+import type { GatewayStartup, StartupState } from '../gateway/gateway-startup.ts';
 import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { staticFileHandler } from './static-files.ts';
 import { attachWebSocketApi } from './websocket-api.ts';
@@ -22,10 +23,27 @@ export interface HttpServerOptions {
 
 export interface RunningHttpServer {
   url: string;
+  /** resolves once the API's modules have loaded (the first WebSocket, or the start's end) */
+  apiLoaded: Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHttpServer(gateway: ApiServices, options: HttpServerOptions): Promise<RunningHttpServer> {
+/**
+ * /healthz: 200 {status: 'ok', database} once the gateway runs; 503 while it starts (with the
+ * stage) or after its start failed (with the reason), so that a probe waiting for 200 waits for
+ * the running gateway.
+ */
+export function healthOf(gateway: GatewayStartup): { status: number; body: Record<string, unknown> } {
+  const state: StartupState = gateway.state();
+  if (state.phase === 'failed') return { status: 503, body: { status: 'failed', message: state.message } };
+  if (state.phase === 'starting') {
+    return { status: 503, body: { status: 'starting', stage: state.stage, step: state.step, steps: state.steps } };
+  }
+  const services = gateway.services();
+  return { status: 200, body: { status: 'ok', database: services?.database.kind } };
+}
+
+export async function startHttpServer(gateway: GatewayStartup, options: HttpServerOptions): Promise<RunningHttpServer> {
   const serveStatic = staticFileHandler(options.rendererDir);
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
@@ -37,9 +55,10 @@ export async function startHttpServer(gateway: ApiServices, options: HttpServerO
       return;
     }
     if (req.url === '/healthz') {
+      const health = healthOf(gateway);
       res
-        .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-        .end(JSON.stringify({ status: 'ok', database: gateway.database.kind }));
+        .writeHead(health.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+        .end(JSON.stringify(health.body));
       return;
     }
     serveStatic(req, res).catch((error: unknown) => {
@@ -72,6 +91,7 @@ export async function startHttpServer(gateway: ApiServices, options: HttpServerO
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `${options.tls ? 'https' : 'http'}://${hostForUrl}:${port}`,
+    apiLoaded: api.loaded,
     close: () =>
       new Promise<void>((resolve) => {
         api.close();

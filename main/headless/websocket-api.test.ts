@@ -13,6 +13,7 @@ import { selfSignedCertificate, type TestCertificate } from '../../test/services
 import { wsApiClient } from '../../test/ws-api-client.ts';
 import type { AppRouter } from '../api/app-router.ts';
 import { LoginRateLimiter } from '../auth/login-rate-limiter.ts';
+import { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { MAX_MESSAGE_BYTES } from './websocket-api.ts';
 
@@ -41,7 +42,7 @@ describe('the API over WebSocket', () => {
     // Real rate limiting here: 10 attempts at once per address.
     h.services.loginLimiter = new LoginRateLimiter(h.clock);
     rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-renderer-'));
-    server = await startHttpServer(h.services, { host: '127.0.0.1', port: 0, rendererDir });
+    server = await startHttpServer(GatewayStartup.running(h.services), { host: '127.0.0.1', port: 0, rendererDir });
   });
   afterAll(async () => {
     await server?.close();
@@ -175,7 +176,7 @@ describe('the API over TLS', () => {
     certificate = await selfSignedCertificate();
     if (!certificate) return;
     h = await apiHarness(await backend.open());
-    server = await startHttpServer(h.services, {
+    server = await startHttpServer(GatewayStartup.running(h.services), {
       host: '127.0.0.1',
       port: 0,
       rendererDir: os.tmpdir(),

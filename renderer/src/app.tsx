@@ -1,5 +1,6 @@
-// The workstation: connecting, first start, sign-in, a password change that is due, or the
-// signed-in shell; themed and translated per the user's preferences.
+// The workstation: connecting, the gateway starting (the sign-in form with its progress) or
+// failed to start, first start, sign-in, a password change that is due, or the signed-in shell;
+// themed and translated per the user's preferences.
 import { Alert, Box, Card, CardContent, CssBaseline, ThemeProvider, Typography } from '@mui/material';
 import { enUS, zhCN } from '@mui/material/locale';
 import { useEffect, useMemo } from 'react';
@@ -10,6 +11,7 @@ import { AppShell } from './shell/app-shell.tsx';
 import { ChangePasswordForm } from './shell/change-password-form.tsx';
 import { FirstStartForm } from './shell/first-start-form.tsx';
 import { SignInForm } from './shell/sign-in-form.tsx';
+import { StartFailed, StartupProgress } from './shell/startup-progress.tsx';
 import { usePreferences } from './stores/preferences-store.ts';
 import { useSession } from './stores/session-store.ts';
 import { appTheme } from './theme/app-theme.ts';
@@ -41,6 +43,12 @@ function Workstation() {
           <LoadingState label={t('app.connecting')} />
         </CenteredCard>
       );
+    case 'start-failed':
+      return (
+        <CenteredCard title={t('startup.failedTitle')}>
+          <StartFailed message={access.message} />
+        </CenteredCard>
+      );
     case 'unreachable':
       return (
         <CenteredCard title={t('app.title')}>
@@ -53,9 +61,20 @@ function Workstation() {
           <FirstStartForm setupCodeRequired={access.setupCodeRequired} />
         </CenteredCard>
       );
+    case 'starting':
     case 'signed-out':
+      // A new data folder's first start ends on the first-start form, not on a sign-in.
+      if (access.kind === 'starting' && access.progress.freshDataFolder) {
+        return (
+          <CenteredCard title={t('auth.firstStartTitle')}>
+            <StartupProgress progress={access.progress} />
+          </CenteredCard>
+        );
+      }
+      // One tree for both: the form (and what was typed in it) stays when the gateway is ready.
       return (
         <CenteredCard title={t('auth.signInTitle')}>
+          {access.kind === 'starting' ? <StartupProgress progress={access.progress} /> : null}
           <SignInForm />
         </CenteredCard>
       );

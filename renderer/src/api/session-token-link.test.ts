@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { apiHarness, TEST_PASSWORD, type ApiHarness } from '../../../test/api-harness.ts';
 import { databaseBackends } from '../../../test/database-backends.ts';
 import type { AppRouter } from '../../../main/api/app-router.ts';
+import { GatewayStartup } from '../../../main/gateway/gateway-startup.ts';
 import { startHttpServer, type RunningHttpServer } from '../../../main/headless/http-server.ts';
 import { sessionTokenLink, type TokenStore } from './session-token-link.ts';
 
@@ -21,7 +22,7 @@ describe('sessionTokenLink', () => {
   beforeAll(async () => {
     h = await apiHarness(await backend.open());
     rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-renderer-'));
-    server = await startHttpServer(h.services, { host: '127.0.0.1', port: 0, rendererDir });
+    server = await startHttpServer(GatewayStartup.running(h.services), { host: '127.0.0.1', port: 0, rendererDir });
   });
   afterAll(async () => {
     await server?.close();

@@ -756,6 +756,23 @@ export const en = {
       'not polled': 'Not polled',
     },
   },
+  startup: {
+    title: 'Starting the gateway…',
+    progress: '{{stage}} (step {{step}} of {{steps}})',
+    stages: {
+      database: 'Opening the database',
+      wal: 'Opening the write-ahead log',
+      historian: 'Starting the historian',
+      alerts: 'Starting the alert engine',
+      drivers: 'Starting the drivers',
+    },
+    signInMeanwhile: 'You can sign in now: it goes through as soon as the gateway is ready.',
+    signInWaiting: 'Signing in when the gateway is ready…',
+    firstStartNext:
+      'This is the first start in this data folder: once the gateway is ready, you create the administrator account here.',
+    failedTitle: 'The gateway could not start',
+    failedDetail: 'Fix the cause and start the gateway again; its log in the data folder has the details.',
+  },
 };
 
 export type Translations = typeof en;

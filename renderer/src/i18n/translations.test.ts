@@ -13,6 +13,7 @@ import {
   USER_ROLES,
   USER_STATUSES,
 } from '../../../common/enums.ts';
+import { START_STAGES } from '../../../main/gateway/gateway-startup.ts';
 import { PAGES } from '../stores/page-names.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-cn.ts';
@@ -65,6 +66,7 @@ describe('translations', () => {
       ...TAG_ACCESS.map((value) => `access.${value}`),
       ...COMPARE_OPS.map((value) => `operators.${value}`),
       ...PAGES.map((page) => `nav.${page}`),
+      ...START_STAGES.map((stage) => `startup.stages.${stage}`),
       ...['acknowledge', 'shelve'].flatMap((action) => [`alerts.${action}Title`, `alerts.${action}Partly`]),
       ...['minutes', 'hours', 'days'].flatMap((unit) => [`alerts.duration.${unit}`, `alerts.units.${unit}`]),
       ...['not-a-number', 'too-short', 'too-long'].map((problem) => `alerts.shelveProblem.${problem}`),

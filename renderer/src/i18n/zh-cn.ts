@@ -731,4 +731,20 @@ export const zhCN: Translations = {
       'not polled': '未轮询',
     },
   },
+  startup: {
+    title: '网关正在启动…',
+    progress: '{{stage}}（第 {{step}} 步，共 {{steps}} 步）',
+    stages: {
+      database: '正在打开数据库',
+      wal: '正在打开预写日志',
+      historian: '正在启动历史库',
+      alerts: '正在启动报警引擎',
+      drivers: '正在启动驱动',
+    },
+    signInMeanwhile: '现在即可登录：网关就绪后立即完成登录。',
+    signInWaiting: '网关就绪后登录…',
+    firstStartNext: '这是该数据文件夹的首次启动：网关就绪后，请在此创建管理员账户。',
+    failedTitle: '网关无法启动',
+    failedDetail: '请排除原因后重新启动网关；数据文件夹中的日志有详细信息。',
+  },
 };

@@ -1,13 +1,22 @@
 // Who is signed in, and the one API client every screen uses. A session that ends while a screen
 // is open (expired, revoked) keeps the screen and its half-filled forms mounted and asks for the
 // password over them; signing in again as the same user carries on where they were.
+//
+// The page may open while the gateway is still starting (its HTTP server and the desktop window
+// come first): the store follows system.startup, shows the sign-in form with the start's progress,
+// and a sign-in sent meanwhile waits for the gateway (gatewayReady) before it goes out.
 import { create } from 'zustand';
+import type { StartupState } from '../../../main/gateway/gateway-startup.ts';
 import { createApiClient, type ApiClient, type ApiOutputs } from '../api/api-client.ts';
 
 export type Session = NonNullable<ApiOutputs['auth']['session']>;
 
+export type StartProgress = Extract<StartupState, { phase: 'starting' }>;
+
 export type AccessState =
   | { kind: 'connecting' }
+  | { kind: 'starting'; progress: StartProgress }
+  | { kind: 'start-failed'; message: string }
   | { kind: 'unreachable'; message: string }
   | { kind: 'first-start'; setupCodeRequired: boolean }
   | { kind: 'signed-out' }
@@ -24,19 +33,64 @@ interface SessionState {
   signOut(): Promise<void>;
 }
 
+/** Thrown by gatewayReady() when the gateway's start failed; `message` says why. */
+export class GatewayStartFailed extends Error {}
+
+let started: Promise<void> | undefined;
+let ready: Promise<void> | undefined;
+
+/**
+ * Resolves once the gateway runs (at once when it already does); rejects with GatewayStartFailed
+ * when its start failed. Follows system.startup, which the gateway answers from its first second.
+ */
+export function gatewayReady(): Promise<void> {
+  ready ??= new Promise<void>((resolve, reject) => {
+    const subscription = api.system.startup.subscribe(undefined, {
+      onData(state) {
+        if (state.phase === 'starting') {
+          const { access } = useSession.getState();
+          if (access.kind === 'connecting' || access.kind === 'starting') {
+            useSession.setState({ access: { kind: 'starting', progress: state } });
+          }
+          return;
+        }
+        subscription.unsubscribe();
+        if (state.phase === 'ready') resolve();
+        else reject(new GatewayStartFailed(state.message));
+      },
+      onError(error) {
+        ready = undefined; // asked again, on a connection that works, by the next caller
+        reject(error);
+      },
+    });
+  });
+  return ready;
+}
+
 export const useSession = create<SessionState>()((set, get) => ({
   access: { kind: 'connecting' },
   expired: false,
   offline: false,
-  async start() {
-    try {
-      const [status, session] = await Promise.all([api.auth.setupStatus.query(), api.auth.session.query()]);
-      if (status.needsFirstAdmin) set({ access: { kind: 'first-start', setupCodeRequired: status.setupCodeRequired } });
-      else if (session) set({ access: { kind: 'signed-in', session } });
-      else set({ access: { kind: 'signed-out' } });
-    } catch (error) {
-      set({ access: { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) } });
-    }
+  start() {
+    started ??= (async () => {
+      try {
+        await gatewayReady();
+        const [status, session] = await Promise.all([api.auth.setupStatus.query(), api.auth.session.query()]);
+        // A sign-in sent while the gateway started may have landed first: it wins.
+        if (get().access.kind === 'signed-in') return;
+        if (status.needsFirstAdmin) {
+          set({ access: { kind: 'first-start', setupCodeRequired: status.setupCodeRequired } });
+        } else if (session) set({ access: { kind: 'signed-in', session } });
+        else set({ access: { kind: 'signed-out' } });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof GatewayStartFailed) set({ access: { kind: 'start-failed', message } });
+        else set({ access: { kind: 'unreachable', message } });
+      } finally {
+        started = undefined;
+      }
+    })();
+    return started;
   },
   adopt(session) {
     const before = get().access;
