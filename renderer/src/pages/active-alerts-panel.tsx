@@ -164,12 +164,26 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
             aria-label={t('alerts.activeTable')}
             aria-rowcount={rows.length + 1}
             data-testid="active-alerts"
-            sx={{ tableLayout: 'fixed', '& th, & td': { px: '6px' } }}
+            sx={{
+              tableLayout: 'fixed',
+              '& th:not(.MuiTableCell-paddingCheckbox), & td:not(.MuiTableCell-paddingCheckbox)': { px: '6px' },
+            }}
           >
+            <colgroup>
+              {mayRespond && <col style={{ width: WIDTHS.select }} />}
+              <col style={{ width: WIDTHS.level }} />
+              <col style={{ width: WIDTHS.status }} />
+              <col style={{ width: WIDTHS.firedAt }} />
+              <col style={{ width: WIDTHS.device }} />
+              <col />
+              <col style={{ width: WIDTHS.value }} />
+              <col style={{ width: WIDTHS.by }} />
+              {mayRespond && <col style={{ width: WIDTHS.actions }} />}
+            </colgroup>
             <TableHead>
               <TableRow aria-rowindex={1}>
                 {mayRespond && (
-                  <TableCell padding="checkbox" sx={{ width: WIDTHS.select }}>
+                  <TableCell padding="checkbox">
                     <Checkbox
                       checked={allSelected}
                       indeterminate={selected.size > 0 && !allSelected}
@@ -178,20 +192,14 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
                     />
                   </TableCell>
                 )}
-                <TableCell sx={{ width: WIDTHS.level }}>{t('alerts.level')}</TableCell>
-                <TableCell sx={{ width: WIDTHS.status }}>{t('alerts.status')}</TableCell>
-                <TableCell sx={{ width: WIDTHS.firedAt }}>{t('alerts.firedAt')}</TableCell>
-                <TableCell sx={{ width: WIDTHS.device }}>{t('alerts.device')}</TableCell>
+                <TableCell>{t('alerts.level')}</TableCell>
+                <TableCell>{t('alerts.status')}</TableCell>
+                <TableCell>{t('alerts.firedAt')}</TableCell>
+                <TableCell>{t('alerts.device')}</TableCell>
                 <TableCell>{t('alerts.message')}</TableCell>
-                <TableCell align="right" sx={{ width: WIDTHS.value }}>
-                  {t('alerts.value')}
-                </TableCell>
-                <TableCell sx={{ width: WIDTHS.by }}>{t('alerts.acknowledgedBy')}</TableCell>
-                {mayRespond && (
-                  <TableCell align="right" sx={{ width: WIDTHS.actions }}>
-                    {t('common.actions')}
-                  </TableCell>
-                )}
+                <TableCell align="right">{t('alerts.value')}</TableCell>
+                <TableCell>{t('alerts.acknowledgedBy')}</TableCell>
+                {mayRespond && <TableCell align="right">{t('common.actions')}</TableCell>}
               </TableRow>
             </TableHead>
             <TableBody onKeyDown={mayRespond ? onKeyDown : undefined}>

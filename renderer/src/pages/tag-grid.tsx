@@ -17,21 +17,21 @@ import { tagIsWritable } from './tag-write-form.ts';
 export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 
 const ROW_HEIGHT = 32;
-/** how long a changed value stays marked (the mark fades out over this time) */
+/** how long a changed value stays marked (the mark then fades out) */
 export const CHANGED_MARK_MS = 2_000;
 // One CSS grid template for the header and every row, so the columns line up. At 1280 px the
-// grid is about 810 px wide: the short columns get the width of their usual longest content at
-// 13 px (an address like 40001:CDAB, "ByteArray", "Uncertain", "8:37:44 AM", "Read/Write"), and
-// name, device and value share the rest (and any extra width of a larger window).
+// grid is about 800 px wide, less a scrollbar: the short columns get the width of their usual
+// longest content at 13 px (40001:CDAB, "ByteArray", "Uncertain", "11:36:19 AM", "Read/write"),
+// and name, device and value share the rest (and any extra width of a larger window).
 const COLUMNS = [
-  { key: 'name', track: 'minmax(104px, 3fr)' },
-  { key: 'device', track: 'minmax(88px, 2fr)' },
+  { key: 'name', track: 'minmax(112px, 3fr)' },
+  { key: 'device', track: 'minmax(100px, 2fr)' },
   { key: 'address', track: '78px' },
   { key: 'dataType', track: '66px' },
   { key: 'value', track: 'minmax(72px, 1fr)' },
   { key: 'unit', track: '36px' },
   { key: 'quality', track: '64px' },
-  { key: 'timestamp', track: '76px' },
+  { key: 'timestamp', track: '84px' },
   { key: 'access', track: '70px' },
   { key: 'write', track: '34px' },
 ] as const;
