@@ -22,8 +22,8 @@ test.afterAll(async () => {
 
 const pens = () => page.getByTestId('trend-pen');
 
-/** The chart's line paths (one per pen), once recharts has drawn them. */
-const lines = () => page.getByTestId('trend-chart').locator('path.recharts-line-curve');
+/** The chart's line paths (one per pen), once drawn. */
+const lines = () => page.getByTestId('trend-line');
 
 test('adds two demo tags to a trend from the tag browser, and their live values arrive', async () => {
   await openScreen(page, 'Tags');
@@ -52,6 +52,7 @@ test('switches to the last hour, zooms by dragging, and reads values under the c
   await page.getByRole('button', { name: '1 h', exact: true }).click();
   await expect(page.getByTestId('trend-range')).toHaveText('Last 1 h');
   await expect(lines()).toHaveCount(2, { timeout: 20_000 });
+  await expect(page.getByTestId('trend-resolution')).toHaveText(/^1 point per \d+ s \(.+\)$/);
 
   const box = (await page.getByTestId('trend-chart').boundingBox())!;
   // the plot area (between the Y axes), from the grid recharts draws over it
@@ -71,6 +72,8 @@ test('switches to the last hour, zooms by dragging, and reads values under the c
   await expect(page.getByRole('button', { name: 'Back' })).toBeEnabled();
   // a server round trip on a loaded machine
   await expect(lines()).toHaveCount(2, { timeout: 20_000 });
+  // a minute or so over the chart's width: buckets of a few ms, finer than the demo's 0.5 s scans
+  await expect(page.getByTestId('trend-resolution')).toHaveText(/^Raw samples, not downsampled \(.+\)$/);
 
   // the read-out in the middle of the zoomed line
   const zoomed = (await lines().first().boundingBox())!;
@@ -124,6 +127,7 @@ test('saves the trend as a set, which opens again after a reload', async () => {
   for (const name of ['flow_temperature', 'pressure']) await page.getByLabel(`Remove ${name} — Demo boiler`).click();
   await expect(pens()).toHaveCount(0);
   await expect(page.getByText('No tags in this trend yet.')).toBeVisible();
+  await expect(page.getByTestId('trend-resolution')).toBeHidden();
 
   await page.getByRole('button', { name: 'Trend sets' }).click();
   const dialog = page.getByRole('dialog', { name: 'Trend sets' });

@@ -216,6 +216,7 @@ export const en = {
     back: 'Back',
     resetZoom: 'Reset zoom',
     resolution: '1 point per {{seconds}} s ({{source}})',
+    resolutionRaw: 'Raw samples, not downsampled ({{source}})',
     querying: 'Loading the trend',
     stillQuerying: 'Reading {{pens}} pens from the historian… {{seconds}} s',
     noPens: 'No tags in this trend yet.',

@@ -210,6 +210,7 @@ export const zhCN: Translations = {
     back: '返回',
     resetZoom: '重置缩放',
     resolution: '每 {{seconds}} 秒 1 个点（{{source}}）',
+    resolutionRaw: '原始采样点，未降采样（{{source}}）',
     querying: '正在加载趋势',
     stillQuerying: '正在从历史库读取 {{pens}} 支笔… {{seconds}} 秒',
     noPens: '此趋势中还没有变量。',

@@ -1,13 +1,14 @@
 // The alerts that are open now, most severe and newest first, kept live by the alert events.
 // A user who may respond selects rows (checkboxes, or the keyboard: ↑/↓, Shift+↑/↓, Space,
 // Ctrl+A, Escape) and acknowledges or shelves them with a comment, or ends a shelving; a
-// VIEWER sees the list only.
+// VIEWER sees the list only. An alert storm can leave thousands open: only the rows in view are
+// in the page (@tanstack/react-virtual, rows measured as they render since captions make some
+// taller), in a table with fixed column widths so that the columns stay put while it scrolls.
 import DoneIcon from '@mui/icons-material/Done';
 import NotificationsActiveIcon from '@mui/icons-material/NotificationsActive';
 import SnoozeIcon from '@mui/icons-material/Snooze';
 import {
   Alert,
-  Box,
   Button,
   Checkbox,
   IconButton,
@@ -15,11 +16,13 @@ import {
   Table,
   TableBody,
   TableCell,
+  TableContainer,
   TableHead,
   TableRow,
   Tooltip,
   Typography,
 } from '@mui/material';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiFailure } from '../api/api-error-text.ts';
@@ -33,6 +36,11 @@ import { afterSelectionKey, keepListed, toggled } from './alert-selection.ts';
 import { AlertResponseDialog, type AlertResponse } from './alert-response-dialog.tsx';
 
 const SEVERITY = { FATAL: 0, CRITICAL: 1, WARNING: 2, INFO: 3 } as const;
+/** a row with one line of text; rows with captions are measured when they render */
+const ROW_ESTIMATE = 53;
+// Widths at 14 px with 6 px cell padding: a checkbox, a level chip, an "Acknowledged" chip, a
+// date-time on one line; the message takes the rest.
+const WIDTHS = { select: 56, level: 84, status: 128, firedAt: 176, device: 110, value: 80, by: 130, actions: 92 };
 
 /** Most severe first, then newest first (the engine sends them so; a reload keeps it so). */
 function byLevelThenTime(a: ActiveAlert, b: ActiveAlert): number {
@@ -60,6 +68,19 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
   const [responding, setResponding] = useState<{ action: AlertResponse; alerts: ActiveAlert[] } | null>(null);
   const [unshelveFailure, setUnshelveFailure] = useState<ReturnType<typeof apiFailure> | null>(null);
   const checkboxes = useRef(new Map<string, HTMLInputElement>());
+  /** a row the keyboard moved to that was not in the page yet: its checkbox takes focus when it renders */
+  const pendingFocus = useRef<string | undefined>(undefined);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_ESTIMATE,
+    getItemKey: (index) => rows[index]!.id,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const spaceBefore = items[0]?.start ?? 0;
+  const spaceAfter = Math.max(0, virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0));
 
   const allSelected = rows.length > 0 && selected.size === rows.length;
   const respond = (action: AlertResponse, targets: ActiveAlert[]) => setResponding({ action, alerts: targets });
@@ -81,7 +102,11 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
     event.preventDefault();
     setPicked(next.selected);
     setFocus(next.focus);
-    checkboxes.current.get(ids[next.focus]!)?.focus();
+    const id = ids[next.focus]!;
+    const checkbox = checkboxes.current.get(id);
+    if (checkbox) checkbox.focus();
+    else pendingFocus.current = id;
+    virtualizer.scrollToIndex(next.focus);
   }
 
   const toolbar = mayRespond && rows.length > 0 && (
@@ -132,10 +157,31 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
       {alerts && rows.length === 0 && <EmptyState title={t('alerts.noneActive')} />}
       {toolbar}
       {rows.length > 0 && (
-        <Box sx={{ overflowX: 'auto' }}>
-          <Table size="small" aria-label={t('alerts.activeTable')} data-testid="active-alerts">
+        <TableContainer ref={scroller} sx={{ maxHeight: 'max(320px, calc(100vh - 250px))' }}>
+          <Table
+            stickyHeader
+            size="small"
+            aria-label={t('alerts.activeTable')}
+            aria-rowcount={rows.length + 1}
+            data-testid="active-alerts"
+            sx={{
+              tableLayout: 'fixed',
+              '& th:not(.MuiTableCell-paddingCheckbox), & td:not(.MuiTableCell-paddingCheckbox)': { px: '6px' },
+            }}
+          >
+            <colgroup>
+              {mayRespond && <col style={{ width: WIDTHS.select }} />}
+              <col style={{ width: WIDTHS.level }} />
+              <col style={{ width: WIDTHS.status }} />
+              <col style={{ width: WIDTHS.firedAt }} />
+              <col style={{ width: WIDTHS.device }} />
+              <col />
+              <col style={{ width: WIDTHS.value }} />
+              <col style={{ width: WIDTHS.by }} />
+              {mayRespond && <col style={{ width: WIDTHS.actions }} />}
+            </colgroup>
             <TableHead>
-              <TableRow>
+              <TableRow aria-rowindex={1}>
                 {mayRespond && (
                   <TableCell padding="checkbox">
                     <Checkbox
@@ -157,87 +203,109 @@ export function ActiveAlertsPanel({ deviceNames }: { deviceNames: ReadonlyMap<st
               </TableRow>
             </TableHead>
             <TableBody onKeyDown={mayRespond ? onKeyDown : undefined}>
-              {rows.map((row, index) => (
-                <TableRow key={row.id} hover selected={selected.has(row.id)} data-testid="alert-row">
-                  {mayRespond && (
-                    <TableCell padding="checkbox">
-                      <Checkbox
-                        checked={selected.has(row.id)}
-                        onChange={() => setPicked(toggled(selected, row.id))}
-                        onFocus={() => setFocus(index)}
-                        slotProps={{
-                          input: {
-                            'aria-label': t('alerts.select', { message: row.message }),
-                            ref: (element: HTMLInputElement | null) => {
-                              if (element) checkboxes.current.set(row.id, element);
-                              else checkboxes.current.delete(row.id);
+              {spaceBefore > 0 && <tr aria-hidden style={{ height: spaceBefore }} />}
+              {items.map(({ index }) => {
+                const row = rows[index]!;
+                return (
+                  <TableRow
+                    key={row.id}
+                    ref={virtualizer.measureElement}
+                    data-index={index}
+                    aria-rowindex={index + 2}
+                    hover
+                    selected={selected.has(row.id)}
+                    data-testid="alert-row"
+                  >
+                    {mayRespond && (
+                      <TableCell padding="checkbox">
+                        <Checkbox
+                          checked={selected.has(row.id)}
+                          onChange={() => setPicked(toggled(selected, row.id))}
+                          onFocus={() => setFocus(index)}
+                          slotProps={{
+                            input: {
+                              'aria-label': t('alerts.select', { message: row.message }),
+                              ref: (element: HTMLInputElement | null) => {
+                                if (!element) {
+                                  checkboxes.current.delete(row.id);
+                                  return;
+                                }
+                                checkboxes.current.set(row.id, element);
+                                if (pendingFocus.current === row.id) {
+                                  pendingFocus.current = undefined;
+                                  element.focus();
+                                }
+                              },
                             },
-                          },
-                        }}
-                      />
+                          }}
+                        />
+                      </TableCell>
+                    )}
+                    <TableCell>
+                      <AlertLevelChip level={row.level} />
                     </TableCell>
-                  )}
-                  <TableCell>
-                    <AlertLevelChip level={row.level} />
-                  </TableCell>
-                  <TableCell>
-                    <AlertStatusChip status={row.status} />
-                    {row.shelvedUntil && (
-                      <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                        {t('alerts.shelvedUntil', { time: formatDateTime(row.shelvedUntil), user: row.shelvedBy })}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(row.firedAt)}</TableCell>
-                  <TableCell>{(row.deviceId && deviceNames.get(row.deviceId)) ?? '—'}</TableCell>
-                  <TableCell>{row.message}</TableCell>
-                  <TableCell align="right">{formatNumber(row.triggeredValue)}</TableCell>
-                  <TableCell>
-                    {row.acknowledgedBy ?? '—'}
-                    {row.acknowledgedAt && (
-                      <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                        {formatDateTime(row.acknowledgedAt)}
-                      </Typography>
-                    )}
-                  </TableCell>
-                  {mayRespond && (
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      {acknowledgeable(row) && (
-                        <Tooltip title={t('alerts.acknowledge')}>
-                          <IconButton
-                            aria-label={t('alerts.acknowledgeOne', { message: row.message })}
-                            onClick={() => respond('acknowledge', [row])}
-                          >
-                            <DoneIcon fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      )}
-                      {shelvable(row) ? (
-                        <Tooltip title={t('alerts.shelve')}>
-                          <IconButton
-                            aria-label={t('alerts.shelveOne', { message: row.message })}
-                            onClick={() => respond('shelve', [row])}
-                          >
-                            <SnoozeIcon fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
-                      ) : (
-                        <Tooltip title={t('alerts.unshelve')}>
-                          <IconButton
-                            aria-label={t('alerts.unshelveOne', { message: row.message })}
-                            onClick={() => void unshelve([row])}
-                          >
-                            <NotificationsActiveIcon fontSize="small" />
-                          </IconButton>
-                        </Tooltip>
+                    <TableCell>
+                      <AlertStatusChip status={row.status} />
+                      {row.shelvedUntil && (
+                        <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                          {t('alerts.shelvedUntil', { time: formatDateTime(row.shelvedUntil), user: row.shelvedBy })}
+                        </Typography>
                       )}
                     </TableCell>
-                  )}
-                </TableRow>
-              ))}
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(row.firedAt)}</TableCell>
+                    <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                      {(row.deviceId && deviceNames.get(row.deviceId)) ?? '—'}
+                    </TableCell>
+                    <TableCell sx={{ overflowWrap: 'anywhere' }}>{row.message}</TableCell>
+                    <TableCell align="right">{formatNumber(row.triggeredValue)}</TableCell>
+                    <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                      {row.acknowledgedBy ?? '—'}
+                      {row.acknowledgedAt && (
+                        <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                          {formatDateTime(row.acknowledgedAt)}
+                        </Typography>
+                      )}
+                    </TableCell>
+                    {mayRespond && (
+                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                        {acknowledgeable(row) && (
+                          <Tooltip title={t('alerts.acknowledge')}>
+                            <IconButton
+                              aria-label={t('alerts.acknowledgeOne', { message: row.message })}
+                              onClick={() => respond('acknowledge', [row])}
+                            >
+                              <DoneIcon fontSize="small" />
+                            </IconButton>
+                          </Tooltip>
+                        )}
+                        {shelvable(row) ? (
+                          <Tooltip title={t('alerts.shelve')}>
+                            <IconButton
+                              aria-label={t('alerts.shelveOne', { message: row.message })}
+                              onClick={() => respond('shelve', [row])}
+                            >
+                              <SnoozeIcon fontSize="small" />
+                            </IconButton>
+                          </Tooltip>
+                        ) : (
+                          <Tooltip title={t('alerts.unshelve')}>
+                            <IconButton
+                              aria-label={t('alerts.unshelveOne', { message: row.message })}
+                              onClick={() => void unshelve([row])}
+                            >
+                              <NotificationsActiveIcon fontSize="small" />
+                            </IconButton>
+                          </Tooltip>
+                        )}
+                      </TableCell>
+                    )}
+                  </TableRow>
+                );
+              })}
+              {spaceAfter > 0 && <tr aria-hidden style={{ height: spaceAfter }} />}
             </TableBody>
           </Table>
-        </Box>
+        </TableContainer>
       )}
       {responding && (
         <AlertResponseDialog

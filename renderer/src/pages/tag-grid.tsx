@@ -2,10 +2,12 @@
 // scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
 // a batch of changes re-renders those rows' cells, never the grid.
 import EditIcon from '@mui/icons-material/Edit';
-import { Box, GlobalStyles, IconButton, Typography } from '@mui/material';
+import { Box, GlobalStyles, IconButton } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef } from 'react';
+import { memo, useEffect, useMemo, useReducer, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TAG_ACCESS, type TagAccess } from '../../../common/enums.ts';
+import type { QualityName } from '../../../common/live-values-message.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { formatDateTime, formatRecentTime } from '../i18n/formatters.ts';
 import { useLiveValue } from '../stores/live-values-store.ts';
@@ -15,28 +17,27 @@ import { tagIsWritable } from './tag-write-form.ts';
 export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 
 const ROW_HEIGHT = 32;
-/** how long a changed value stays marked (the mark fades out over this time) */
+/** how long a changed value stays marked (the mark then fades out) */
 export const CHANGED_MARK_MS = 2_000;
-// At 1280 px the grid is about 750 px wide: every column must fit its header and its usual
-// content (an address like 400011, "Float", "Uncertain", a time of day) with an 8 px gap.
-// The write column fits a small icon button (34 px).
+// One CSS grid template for the header and every row, so the columns line up. At 1280 px the
+// grid is about 800 px wide, less a scrollbar: the short columns get the width of their usual
+// longest content at 13 px (40001:CDAB, "ByteArray", "Uncertain", "11:36:19 AM", "Read/write"),
+// and name, device and value share the rest (and any extra width of a larger window).
 const COLUMNS = [
-  { key: 'name', width: '17%' },
-  { key: 'device', width: '13%' },
-  { key: 'address', width: '10%' },
-  { key: 'dataType', width: '8%' },
-  { key: 'value', width: '11%' },
-  { key: 'unit', width: '6%' },
-  { key: 'quality', width: '10%' },
-  { key: 'timestamp', width: '12%' },
-  { key: 'access', width: '8%' },
-  { key: 'write', width: '5%' },
+  { key: 'name', track: 'minmax(112px, 3fr)' },
+  { key: 'device', track: 'minmax(100px, 2fr)' },
+  { key: 'address', track: '78px' },
+  { key: 'dataType', track: '66px' },
+  { key: 'value', track: 'minmax(72px, 1fr)' },
+  { key: 'unit', track: '36px' },
+  { key: 'quality', track: '64px' },
+  { key: 'timestamp', track: '84px' },
+  { key: 'access', track: '70px' },
+  { key: 'write', track: '34px' },
 ] as const;
-const WIDTH = Object.fromEntries(COLUMNS.map((column) => [column.key, column.width])) as Record<
-  (typeof COLUMNS)[number]['key'],
-  string
->;
+const TEMPLATE = COLUMNS.map((column) => column.track).join(' ');
 const CELL_GAP = 8;
+const FONT_SIZE = 13;
 
 interface TagGridProps {
   rows: readonly TagRow[];
@@ -48,14 +49,33 @@ interface TagGridProps {
   onWrite?: (tag: TagRow) => void;
 }
 
+/** The words the rows show, looked up once per language rather than per row and update. */
+interface GridLabels {
+  access: Record<TagAccess, string>;
+  quality: Record<QualityName, string>;
+  write(name: string): string;
+}
+
+const QUALITIES: readonly QualityName[] = ['Good', 'Uncertain', 'Bad'];
+
 export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite }: TagGridProps) {
   const { t } = useTranslation();
+  const labels = useMemo<GridLabels>(
+    () => ({
+      access: Object.fromEntries(TAG_ACCESS.map((kind) => [kind, t(`access.${kind}`)])) as GridLabels['access'],
+      quality: Object.fromEntries(QUALITIES.map((q) => [q, t(`live.quality.${q}`)])) as GridLabels['quality'],
+      write: (name) => t('write.title', { name }),
+    }),
+    [t],
+  );
   const scroller = useRef<HTMLDivElement>(null);
+  // A few rows beyond the view: enough for a scroll step, and each one more re-renders with every
+  // live batch.
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 4,
   });
   return (
     <Box
@@ -64,32 +84,38 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
       aria-rowcount={rows.length + 1}
       sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 }}
     >
-      <Box role="row" sx={{ display: 'flex', borderBottom: 1, borderColor: 'divider', fontWeight: 600, px: 1 }}>
+      <TagGridStyles />
+      <div role="row" className="tag-grid-columns tag-grid-header">
         {COLUMNS.map((column) => (
-          <Box
+          <div
             role="columnheader"
             key={column.key}
-            sx={{ width: column.width, py: 0.75, pr: `${CELL_GAP}px`, minWidth: 0 }}
+            title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
           >
-            <Typography
-              variant="body2"
-              sx={{ fontWeight: 600 }}
-              noWrap
-              title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
-            >
-              {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
-            </Typography>
-          </Box>
+            {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
+          </div>
         ))}
-      </Box>
-      <TagGridStyles />
-      {/* contain: the browser lays out only what is inside while the list scrolls */}
+      </div>
+      {/* contain: the browser lays out only what is inside while the list scrolls; an opaque
+          background lets it scroll the list on the compositor instead of repainting it */}
       <Box
         ref={scroller}
         data-testid="tag-grid-scroller"
-        sx={{ overflow: 'auto', flexGrow: 1, minHeight: 0, contain: 'strict' }}
+        sx={{
+          overflow: 'auto',
+          flexGrow: 1,
+          minHeight: 0,
+          contain: 'strict',
+          scrollbarGutter: 'stable',
+          bgcolor: 'background.paper',
+        }}
       >
-        <Box sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {/* while it scrolls, the rows ignore the pointer: no hover restyling and hit testing of the
+            row passing under it on every frame */}
+        <Box
+          className={virtualizer.isScrolling ? 'tag-grid-scrolling' : undefined}
+          sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index] as TagRow;
             return (
@@ -99,12 +125,11 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
                 index={item.index}
                 top={item.start}
                 deviceName={deviceNames.get(row.deviceId) ?? ''}
-                accessLabel={t(`access.${row.accessType}`)}
+                labels={labels}
                 selected={selected.has(row.id)}
                 onToggle={onToggle}
                 onOpen={onOpen}
                 onWrite={onWrite && tagIsWritable(row) ? onWrite : undefined}
-                writeLabel={t('write.title', { name: row.name })}
               />
             );
           })}
@@ -119,22 +144,22 @@ interface GridRowProps {
   index: number;
   top: number;
   deviceName: string;
-  accessLabel: string;
+  labels: GridLabels;
   selected: boolean;
   onToggle(tagId: string): void;
   onOpen(tag: TagRow): void;
   onWrite: ((tag: TagRow) => void) | undefined;
-  writeLabel: string;
 }
 
-// Rows are plain elements styled by class (GRID_STYLES): a row that scrolls into view costs
+// Rows are plain elements styled by class (TagGridStyles): a row that scrolls into view costs
 // no style computation, which keeps each frame short with thousands of rows passing by.
 const GridRow = memo(function GridRow(props: GridRowProps) {
-  const { row, index, top, deviceName, accessLabel, selected, onToggle, onOpen, onWrite, writeLabel } = props;
+  const { row, index, top, deviceName, labels, selected, onToggle, onOpen, onWrite } = props;
+  const accessLabel = labels.access[row.accessType];
   return (
     <div
       role="row"
-      className="tag-grid-row"
+      className="tag-grid-columns tag-grid-row"
       aria-rowindex={index + 2}
       aria-selected={selected}
       aria-disabled={!row.enabled || undefined}
@@ -150,27 +175,27 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="gridcell" style={{ width: WIDTH.name }} title={row.name}>
+      <div role="gridcell" title={row.name}>
         {row.name}
       </div>
-      <div role="gridcell" style={{ width: WIDTH.device }} title={deviceName}>
+      <div role="gridcell" title={deviceName}>
         {deviceName}
       </div>
-      <div role="gridcell" className="mono" style={{ width: WIDTH.address }} title={row.address}>
+      <div role="gridcell" className="mono" title={row.address}>
         {row.address}
       </div>
-      <div role="gridcell" style={{ width: WIDTH.dataType }} title={row.dataType}>
+      <div role="gridcell" title={row.dataType}>
         {row.dataType}
       </div>
-      <LiveCells tagId={row.id} unit={row.unit ?? ''} />
-      <div role="gridcell" style={{ width: WIDTH.access }} title={accessLabel}>
+      <LiveCells tagId={row.id} unit={row.unit ?? ''} qualityLabels={labels.quality} />
+      <div role="gridcell" title={accessLabel}>
         {accessLabel}
       </div>
-      <div role="gridcell" style={{ width: WIDTH.write, paddingRight: 0, overflow: 'visible' }}>
+      <div role="gridcell" className="write">
         {onWrite && (
           <IconButton
             size="small"
-            aria-label={writeLabel}
+            aria-label={labels.write(row.name)}
             data-testid="write-tag"
             onClick={(event) => {
               event.stopPropagation();
@@ -186,35 +211,37 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
 });
 
 /** Value, unit, quality and time of one tag: the only part of a row a live batch re-renders. */
-const LiveCells = memo(function LiveCells({ tagId, unit }: { tagId: string; unit: string }) {
-  const { t } = useTranslation();
+const LiveCells = memo(function LiveCells(props: {
+  tagId: string;
+  unit: string;
+  qualityLabels: GridLabels['quality'];
+}) {
+  const { tagId, unit, qualityLabels } = props;
   const live = useLiveValue(tagId);
   const view = live?.view;
-  const fresh = live !== undefined && live.changedAt > 0 && Date.now() - live.changedAt < CHANGED_MARK_MS;
+  const markUntil = live && live.changedAt > 0 ? live.changedAt + CHANGED_MARK_MS : 0;
+  const marked = markUntil > Date.now();
+  // The mark is a class, not an animation: an animation restyles every visible value on every
+  // frame. It ends by a timer, which the tag's next change replaces.
+  const [, expire] = useReducer((count: number) => count + 1, 0);
+  useEffect(() => {
+    if (!marked) return undefined;
+    const timer = setTimeout(expire, markUntil - Date.now());
+    return () => clearTimeout(timer);
+  }, [marked, markUntil]);
+  const quality = view && qualityLabels[view.quality] + (view.reason ? ` (${view.reason})` : '');
   return (
     <>
-      <div role="gridcell" className="mono" style={{ width: WIDTH.value }} data-testid="tag-value">
-        {/* a new key restarts the fade-out animation of the "changed" mark */}
-        <span key={live?.changedAt ?? 0} className={fresh ? 'changed' : undefined}>
-          {view ? liveValueText(view.value) : '—'}
-        </span>
+      <div role="gridcell" className="mono" data-testid="tag-value">
+        <span className={marked ? 'changed' : undefined}>{view ? liveValueText(view.value) : '—'}</span>
       </div>
-      <div role="gridcell" style={{ width: WIDTH.unit }} title={unit || undefined}>
+      <div role="gridcell" title={unit || undefined}>
         {unit}
       </div>
-      <div
-        role="gridcell"
-        style={{ width: WIDTH.quality }}
-        data-quality={view?.quality}
-        title={view?.reason ? t(`live.quality.${view.quality}`) + ` (${view.reason})` : undefined}
-      >
-        {view ? t(`live.quality.${view.quality}`) + (view.reason ? ` (${view.reason})` : '') : '—'}
+      <div role="gridcell" data-quality={view?.quality} title={view?.reason ? quality : undefined}>
+        {quality ?? '—'}
       </div>
-      <div
-        role="gridcell"
-        style={{ width: WIDTH.timestamp }}
-        title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}
-      >
+      <div role="gridcell" title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}>
         {view ? formatRecentTime(new Date(view.sourceTime)) : '—'}
       </div>
     </>
@@ -226,44 +253,52 @@ const TagGridStyles = memo(function TagGridStyles() {
   return (
     <GlobalStyles
       styles={(theme) => ({
+        '.tag-grid-columns': {
+          display: 'grid',
+          gridTemplateColumns: TEMPLATE,
+          columnGap: CELL_GAP,
+          alignItems: 'center',
+          padding: '0 8px',
+          fontSize: FONT_SIZE,
+          '& > *': { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+        },
+        // the header reserves the scrollbar's gutter as the rows' scroller does, so they line up
+        '.tag-grid-header': {
+          flexShrink: 0,
+          overflow: 'hidden',
+          scrollbarGutter: 'stable',
+          height: ROW_HEIGHT + 2,
+          fontWeight: 600,
+          borderBottom: `1px solid ${theme.palette.divider}`,
+        },
+        '.tag-grid-scrolling > .tag-grid-row': { pointerEvents: 'none' },
         '.tag-grid-row': {
           position: 'absolute',
           top: 0,
           left: 0,
           right: 0,
           height: ROW_HEIGHT,
-          display: 'flex',
-          alignItems: 'center',
-          padding: '0 8px',
           borderBottom: `1px solid ${theme.palette.divider}`,
           cursor: 'pointer',
-          fontSize: 14,
           '&:hover': { background: theme.palette.action.hover },
           '&[aria-selected="true"]': { background: theme.palette.action.selected },
           '&[aria-disabled="true"]': { opacity: 0.55 },
           '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
-          '& > [role="gridcell"]': {
-            paddingRight: CELL_GAP,
-            minWidth: 0,
-            overflow: 'hidden',
-            textOverflow: 'ellipsis',
-            whiteSpace: 'nowrap',
-          },
           '& > .mono': { fontFamily: 'monospace' },
+          '& > .write': { overflow: 'visible' },
           '& [data-quality="Uncertain"]': { color: theme.palette.warning.main },
           '& [data-quality="Bad"]': { color: theme.palette.error.main },
-          '& .changed': {
-            animation: `tag-value-changed ${CHANGED_MARK_MS}ms ease-out`,
+          // the "changed" mark: on at once, faded out when it ends
+          '& .mono > span': {
             borderRadius: 2,
             padding: '0 4px',
             margin: '0 -4px',
+            transition: 'background-color 600ms ease-out',
           },
-        },
-        '@keyframes tag-value-changed': {
-          from: {
+          '& .mono > .changed': {
             backgroundColor: theme.palette.mode === 'dark' ? 'rgba(255, 213, 79, 0.45)' : 'rgba(255, 193, 7, 0.5)',
+            transition: 'none',
           },
-          to: { backgroundColor: 'transparent' },
         },
       })}
     />

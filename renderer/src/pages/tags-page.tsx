@@ -164,7 +164,7 @@ export default function TagsPage() {
         <FailureState failure={(tags.failure ?? devices.failure)!} onRetry={() => (tags.reload(), devices.reload())} />
       )}
       <Box sx={{ display: 'flex', flexGrow: 1, minHeight: 0, px: 3, pb: 2, gap: 2 }}>
-        <Paper variant="outlined" sx={{ width: 200, overflow: 'auto', flexShrink: 0 }}>
+        <Paper variant="outlined" sx={{ width: 168, overflow: 'auto', flexShrink: 0 }}>
           <List dense aria-label={t('tags.tree')} component="nav">
             <ListItemButton selected={deviceId === null} onClick={() => setDeviceId(null)}>
               <ListItemText primary={t('tags.allDevices')} secondary={formatNumber(tags.data?.length ?? 0)} />

@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   addLiveValue,
-  chartRows,
+  axisDomain,
   dropBefore,
   nextColor,
   PEN_COLORS,
+  penPaths,
+  showsRawSamples,
   unitAxes,
   valueAt,
   type PenSeries,
@@ -29,25 +31,51 @@ function pen(tagId: string, unit: string, t: number[], values: number[], bucketM
 }
 
 describe('trend data', () => {
-  it('merges pens by bucket time, with a null row where a pen has a gap', () => {
-    const a = pen('a', '°C', [0, 10, 20, 50], [1, 2, 3, 4]);
-    const b = pen('b', 'bar', [10, 20], [7, 8]);
-    const rows = chartRows([a, b], 0, 60);
-    expect(rows.map((row) => row.t)).toEqual([0, 10, 20, 30, 50]);
-    expect(rows[1]).toEqual({ t: 10, m0: 2, r0: [1, 3], m1: 7, r1: [6, 8] });
-    // a's gap from 20 to 50 breaks its line; b simply ends
-    expect(rows[3]).toEqual({ t: 30, m0: null, r0: null });
-    expect(rows[4]).toEqual({ t: 50, m0: 4, r0: [3, 5] });
-    // rows outside the window are left out
-    expect(chartRows([a], 25, 60).map((row) => row.t)).toEqual([20, 30, 50]);
+  const same = (value: number) => value;
+
+  it('draws a pen as a line of means and a band from min to max', () => {
+    const p = pen('a', '°C', [0, 10, 20], [1, 2, 3]);
+    expect(penPaths(p, same, same, 0, 30)).toEqual({
+      line: 'M0,1L10,2L20,3',
+      band: 'M0,2L10,3L20,4L20,2L10,1L0,0Z',
+    });
+    // on the chart's scales (time to x, value to y: down the screen)
+    expect(
+      penPaths(
+        p,
+        (t) => t * 2,
+        (v) => 100 - v,
+        0,
+        30,
+      ).line,
+    ).toBe('M0,99L20,98L40,97');
+    // no band where no bucket holds two different values
+    const flat = { ...p, min: [1, 2, 3], max: [1, 2, 3] };
+    expect(penPaths(flat, same, same, 0, 30).band).toBe('');
+    expect(penPaths(pen('b', '', [], []), same, same, 0, 30)).toEqual({ line: '', band: '' });
   });
 
   it('joins buckets as far apart as the tag is usually scanned, and breaks the line beyond', () => {
     // scanned every 30 ms in 10-ms buckets: no gaps; then 200 ms without values: a gap
     const p = pen('a', '', [0, 30, 60, 90, 120, 320, 350], [1, 2, 3, 4, 5, 6, 7]);
-    const rows = chartRows([p], 0, 400);
-    expect(rows.filter((row) => row.m0 === null).map((row) => row.t)).toEqual([130]);
+    const { line, band } = penPaths(p, same, same, 0, 400);
+    expect(line).toBe('M0,1L30,2L60,3L90,4L120,5M320,6L350,7');
+    expect(band.match(/Z/g)).toHaveLength(2);
     expect(valueAt(p, 45)?.mean).toBe(2);
+  });
+
+  it('leaves out buckets outside the window but the one on either side, which runs to the edge', () => {
+    const p = pen('a', '', [0, 10, 20, 30, 40, 50], [1, 2, 3, 4, 5, 6]);
+    expect(penPaths(p, same, same, 25, 35).line).toBe('M20,3L30,4L40,5');
+    expect(penPaths(p, same, same, 20, 30).line).toBe('M20,3L30,4');
+  });
+
+  it('gives an axis a round range around its pens, and a flat line a range around it', () => {
+    expect(axisDomain([pen('a', '', [0, 10], [58.2, 71.9])])).toEqual([55, 75]);
+    expect(axisDomain([pen('a', '', [0], [2]), pen('b', '', [0], [-2])])).toEqual([-4, 4]);
+    expect(axisDomain([{ min: [70], max: [70] }])).toEqual([60, 80]);
+    expect(axisDomain([{ min: [0], max: [0] }])).toEqual([-1, 1]);
+    expect(axisDomain([{ min: [], max: [] }])).toBeUndefined();
   });
 
   it('gives pens that share a unit one axis', () => {
@@ -94,6 +122,22 @@ describe('trend data', () => {
     expect(valueAt(p, 55)).toBeUndefined();
     expect(valueAt(p, -1)).toBeUndefined();
     expect(valueAt(pen('b', '', [], []), 5)).toBeUndefined();
+  });
+
+  it('says the chart shows raw samples only when the buckets are finer than the data', () => {
+    // 1 s samples in 42 ms buckets: one sample per bucket, buckets far apart
+    const raw = { ...pen('a', '', [0, 1000, 2000, 3000], [1, 2, 3, 4], 42) };
+    raw.min = [...raw.mean];
+    raw.max = [...raw.mean];
+    expect(showsRawSamples([raw])).toBe(true);
+    // every bucket filled, with a band: downsampled
+    expect(showsRawSamples([pen('b', '', [0, 10, 20, 30], [1, 2, 3, 4], 10)])).toBe(false);
+    // buckets far apart, but one of them holds two different values
+    expect(showsRawSamples([pen('c', '', [0, 1000, 2000], [1, 2, 3], 42)])).toBe(false);
+    // all pens must be raw; pens with fewer than two buckets say nothing
+    expect(showsRawSamples([raw, pen('d', '', [0, 10, 20], [1, 2, 3], 10)])).toBe(false);
+    expect(showsRawSamples([raw, pen('e', '', [0], [1], 42)])).toBe(true);
+    expect(showsRawSamples([pen('f', '', [0], [1], 42)])).toBe(false);
   });
 
   it('gives each new pen the first colour no pen uses', () => {

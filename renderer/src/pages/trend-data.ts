@@ -1,7 +1,7 @@
-// The Trends screen's data, apart from React: the gateway's downsampled series merged into the
-// rows a recharts chart draws (one row per bucket time, a mean and a [min, max] band per pen,
-// gaps where a pen has no samples), one Y axis per unit, live values folded into the last
-// buckets, and each pen's value under the cursor.
+// The Trends screen's data, apart from React: the gateway's downsampled series as SVG paths (a
+// line of means and a [min, max] band per pen, broken where a pen has no samples), one Y axis per
+// unit with a round range, live values folded into the last buckets, and each pen's value under
+// the cursor.
 import type { TrendResult } from '../../../main/historian/trend-service.ts';
 
 /** One pen's downsampled values (the gateway's columns), with what the chart needs to draw it. */
@@ -20,9 +20,6 @@ export interface PenSeries {
   liveCount: number[];
 }
 
-/** A chart row: the bucket time `t`, and per pen i `m<i>` (mean) and `r<i>` ([min, max]). */
-export type ChartRow = { t: number } & Record<string, number | [number, number] | null>;
-
 export function penSeries(result: TrendResult, colors: ReadonlyMap<string, string>): PenSeries[] {
   return result.series.map((line) => ({
     tagId: line.seriesId,
@@ -39,36 +36,85 @@ export function penSeries(result: TrendResult, colors: ReadonlyMap<string, strin
   }));
 }
 
+/** A pen drawn on the plot: the SVG path of its line of means and of its [min, max] band. */
+export interface PenPaths {
+  line: string;
+  /** empty when no bucket holds two different values (nothing to shade) */
+  band: string;
+}
+
 /**
- * The rows of all pens merged by bucket time, within [fromMs, toMs]. A pen with no samples for
- * more than one bucket gets a null row after its last value, so its line breaks at the gap.
+ * The SVG paths of one pen within [fromMs, toMs] (plus the bucket on either side, so the line runs
+ * to the plot's edges; the plot clips it), on the chart's scales. The line breaks at gaps (see
+ * gapAfterMs); the band is one closed shape per unbroken stretch, min below and max above.
  */
-export function chartRows(pens: readonly PenSeries[], fromMs: number, toMs: number): ChartRow[] {
-  const rows = new Map<number, ChartRow>();
-  const row = (t: number): ChartRow => {
-    let found = rows.get(t);
-    if (!found) rows.set(t, (found = { t } as ChartRow));
-    return found;
-  };
-  pens.forEach((pen, i) => {
-    const mean = `m${i}`;
-    const band = `r${i}`;
-    const gap = gapAfterMs(pen);
-    for (let k = 0; k < pen.t.length; k++) {
-      const t = pen.t[k]!;
-      if (t + pen.bucketMs < fromMs || t > toMs) continue;
-      const r = row(t);
-      r[mean] = pen.mean[k]!;
-      r[band] = [pen.min[k]!, pen.max[k]!];
-      const next = pen.t[k + 1];
-      if (next !== undefined && next - t > gap) {
-        const gap = row(t + pen.bucketMs);
-        gap[mean] ??= null;
-        gap[band] ??= null;
-      }
+export function penPaths(
+  pen: PenSeries,
+  x: (timeMs: number) => number,
+  y: (value: number) => number,
+  fromMs: number,
+  toMs: number,
+): PenPaths {
+  const { t, min, max, mean } = pen;
+  let first = 0;
+  while (first < t.length - 1 && t[first + 1]! <= fromMs) first++;
+  let last = t.length - 1;
+  while (last > first && t[last - 1]! >= toMs) last--;
+  const gap = gapAfterMs(pen);
+  const banded = min.some((value, i) => value !== max[i]);
+  const line: string[] = [];
+  const band: string[] = [];
+  let stretch = first;
+  const closeBand = (end: number) => {
+    if (!banded) return;
+    const upper: string[] = [];
+    const lower: string[] = [];
+    for (let k = stretch; k <= end; k++) {
+      const px = round2(x(t[k]!));
+      upper.push(`${px},${round2(y(max[k]!))}`);
+      lower.push(`${px},${round2(y(min[k]!))}`);
     }
-  });
-  return [...rows.values()].sort((a, b) => a.t - b.t);
+    band.push(`M${upper.join('L')}L${lower.reverse().join('L')}Z`);
+  };
+  for (let k = first; k <= last; k++) {
+    const point = `${round2(x(t[k]!))},${round2(y(mean[k]!))}`;
+    if (k === first || t[k]! - t[k - 1]! > gap) {
+      if (k !== first) closeBand(k - 1);
+      stretch = k;
+      line.push(`M${point}`);
+    } else line.push(`L${point}`);
+  }
+  if (t.length > 0) closeBand(last);
+  return { line: line.join(''), band: band.join('') };
+}
+
+/** Two decimals are more than a screen shows, and keep the path text short. */
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/**
+ * A Y axis range for the pens sharing it: their lowest min to their highest max, widened to round
+ * numbers (steps of 1, 2 or 5 × 10ⁿ, about five of them) as a chart axis usually is. A flat line
+ * gets a range around it. Undefined when the pens have no values.
+ */
+export function axisDomain(pens: readonly Pick<PenSeries, 'min' | 'max'>[]): [number, number] | undefined {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const pen of pens) {
+    for (const value of pen.min) if (value < low) low = value;
+    for (const value of pen.max) if (value > high) high = value;
+  }
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return undefined;
+  if (low === high) {
+    const pad = Math.abs(low) / 10 || 1;
+    low -= pad;
+    high += pad;
+  }
+  const rough = (high - low) / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough)!;
+  return [Math.floor(low / step) * step, Math.ceil(high / step) * step];
 }
 
 /**
@@ -77,13 +123,29 @@ export function chartRows(pens: readonly PenSeries[], fromMs: number, toMs: numb
  * usual spacing (the median over its buckets), or its bucket width when that is larger.
  */
 export function gapAfterMs(pen: Pick<PenSeries, 't' | 'bucketMs'>): number {
-  const { t } = pen;
+  return 2.5 * Math.max(pen.bucketMs, usualSpacingMs(pen.t) ?? pen.bucketMs);
+}
+
+/** The median distance between neighbouring buckets (sampled: ~200 of them); undefined below two. */
+function usualSpacingMs(t: readonly number[]): number | undefined {
   const step = Math.max(1, Math.floor(t.length / 200));
   const spacings: number[] = [];
   for (let k = step; k < t.length; k += step) spacings.push((t[k]! - t[k - step]!) / step);
   spacings.sort((a, b) => a - b);
-  const usual = spacings[Math.floor(spacings.length / 2)] ?? pen.bucketMs;
-  return 2.5 * Math.max(pen.bucketMs, usual);
+  return spacings[Math.floor(spacings.length / 2)];
+}
+
+/**
+ * Whether the chart shows the raw samples rather than downsampled buckets: the buckets are finer
+ * than the data (each pen's buckets usually lie more than a bucket apart) and none holds two
+ * different values. Then "1 point per 0.042 s" would describe the buckets, not the data.
+ */
+export function showsRawSamples(pens: readonly Pick<PenSeries, 't' | 'bucketMs' | 'min' | 'max'>[]): boolean {
+  const measured = pens.filter((pen) => pen.t.length >= 2);
+  return (
+    measured.length > 0 &&
+    measured.every((pen) => usualSpacingMs(pen.t)! > pen.bucketMs && pen.min.every((min, i) => min === pen.max[i]))
+  );
 }
 
 /** One Y axis per unit: pens that share a unit share the axis; the first unit is on the left. */

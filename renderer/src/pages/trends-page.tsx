@@ -41,6 +41,7 @@ import { api } from '../stores/session-store.ts';
 import { useTrend } from '../stores/trend-store.ts';
 import { chartPng } from './chart-png.ts';
 import { TrendChart } from './trend-chart.tsx';
+import { showsRawSamples } from './trend-data.ts';
 import { SaveTrendSetDialog, TrendSetsDialog, useRangeText } from './trend-sets-dialog.tsx';
 import { TrendTagPicker } from './trend-tag-picker.tsx';
 import { useTrendData } from './use-trend-data.ts';
@@ -299,7 +300,9 @@ export default function TrendsPage() {
           </Typography>
           {data.bucketMs !== undefined && (
             <Typography variant="caption" color="text.secondary" data-testid="trend-resolution">
-              {t('trends.resolution', { seconds: formatNumber(data.bucketMs / 1000), source: data.source })}
+              {showsRawSamples(data.series ?? [])
+                ? t('trends.resolutionRaw', { source: data.source })
+                : t('trends.resolution', { seconds: formatNumber(data.bucketMs / 1000), source: data.source })}
             </Typography>
           )}
         </Stack>

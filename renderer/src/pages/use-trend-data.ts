@@ -118,8 +118,9 @@ export function useTrendData(pens: readonly TrendPen[], range: TrendRange, width
     series: tagIds.length ? series : undefined,
     fromMs: window.fromMs,
     toMs: window.toMs,
-    bucketMs: meta?.bucketMs,
-    source: meta?.source,
+    // no pens, no resolution: what the last query said no longer describes anything on screen
+    bucketMs: tagIds.length ? meta?.bucketMs : undefined,
+    source: tagIds.length ? meta?.source : undefined,
     loading: queryStartedAt !== null,
     queryStartedAt,
     failure,
