@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages whose programs the test suite starts as real peers:
 # PostgreSQL, InfluxDB 1.x, Mosquitto, socat (virtual serial lines), mbpoll and pymodbus (an
-# independent Modbus master and slave; uvloop runs the pymodbus TCP slave faster), Chromium (UI
-# tests), udev (serial port listing) and CJK fonts (Simplified Chinese screenshots), openssl (test
-# TLS certificates). Only what is missing is installed.
+# independent Modbus master and slave), Chromium (UI tests), udev (serial port listing) and CJK
+# fonts (Simplified Chinese screenshots), openssl (test TLS certificates). Only what is missing is installed.
 set -euo pipefail
 
-packages=(postgresql influxdb mosquitto socat mbpoll python3-pymodbus python3-uvloop chromium udev fonts-noto-cjk openssl)
+packages=(postgresql influxdb mosquitto socat mbpoll python3-pymodbus chromium udev fonts-noto-cjk openssl)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
