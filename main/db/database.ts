@@ -7,6 +7,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { migratePostgres } from './migrations.ts';
 import { PgliteWorkerClient } from './pglite-worker-client.ts';
+import { attachRecordChangeFeed, RecordChangeFeed } from './record-read-model.ts';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
 
@@ -47,20 +48,37 @@ async function migrateOrClose(handle: DatabaseHandle, migrate: () => Promise<voi
 async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const description = options.pgliteDir ? `embedded PGlite in ${options.pgliteDir}` : 'embedded PGlite (in memory)';
   let client: PgliteWorkerClient;
+  // The read models forget everything when the worker stops: notifications may have been lost.
+  const changes = new RecordChangeFeed();
   try {
     client = await PgliteWorkerClient.open({
       dataDir: options.pgliteDir,
       template: options.pgliteTemplate,
       migrate: options.migrate !== false,
-      onCrash: (error) => console.error(`[db] ${error.message}${options.pgliteDir ? '; reopening it' : ''}`),
-      onRecovered: () => console.warn(`[db] ${description} is open again`),
+      onRecordChange: (change) => changes.notify(change),
+      onCrash: (error) => {
+        changes.reset();
+        console.error(`[db] ${error.message}${options.pgliteDir ? '; reopening it' : ''}`);
+      },
+      onRecovered: () => {
+        changes.reset();
+        console.warn(`[db] ${description} is open again`);
+      },
     });
   } catch (error) {
     const migrating = (error as { stage?: unknown }).stage === 'migrate';
     if (!migrating) throw error;
     throw new Error(`Migrating ${description} failed: ${(error as Error).message}`, { cause: error });
   }
-  return pgliteHandle(client, description);
+  const handle = await pgliteHandle(client, description);
+  attachRecordChangeFeed(handle.db, changes);
+  return {
+    ...handle,
+    close: () => {
+      changes.close();
+      return handle.close();
+    },
+  };
 }
 
 /**

@@ -14,7 +14,13 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { appPath } from '../config/app-root.ts';
-import { deserializeError, type QueryRequest, type WorkerReply, type WorkerRequest } from './pglite-worker-protocol.ts';
+import {
+  deserializeError,
+  type QueryRequest,
+  type WorkerMessage,
+  type WorkerReply,
+  type WorkerRequest,
+} from './pglite-worker-protocol.ts';
 
 export interface PgliteWorkerOptions {
   /** the data folder; omit for an in-memory database (tests) */
@@ -27,6 +33,8 @@ export interface PgliteWorkerOptions {
   onCrash?: (error: Error) => void;
   /** told when a data-folder database is open again after a crash */
   onRecovered?: () => void;
+  /** told each record change notification ('<table>:<id>', see record-read-model.ts) */
+  onRecordChange?: (change: string) => void;
   /** the first pause before reopening after a crash, doubled per failed attempt up to 30 s */
   restartDelayMs?: number;
 }
@@ -168,7 +176,10 @@ export class PgliteWorkerClient implements WorkerQueryable {
     const worker = startWorker();
     // Only a waiting request keeps the process alive (see post()); an idle database does not.
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
+    worker.on('message', (message: WorkerMessage) => {
+      if (!('change' in message)) return this.settle(worker, message);
+      if (worker === this.current) this.options.onRecordChange?.(message.change);
+    });
     worker.on('error', (error) => this.stopped(worker, error.message));
     worker.on('exit', (code) => this.stopped(worker, `its thread exited (code ${code})`));
     return worker;

@@ -41,6 +41,20 @@ export interface WorkerError {
 
 export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WorkerError };
 
+/** The channel the record change trigger (migration 0005) notifies on. */
+export const RECORD_CHANGES_CHANNEL = 'gateway_record_changes';
+
+/**
+ * A record change notification ('<table>:<id>'), posted when PGlite reports it: for a write, that
+ * is before the reply to the statement (or COMMIT) that made it, as PGlite queues its listeners'
+ * calls while it reads the statement's result, before the statement's own promise resolves.
+ */
+export interface RecordChangeNotice {
+  change: string;
+}
+
+export type WorkerMessage = WorkerReply | RecordChangeNotice;
+
 export function serializeError(error: unknown): WorkerError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
   const fields: Record<string, string | number> = {};

@@ -7,7 +7,9 @@ import { parentPort } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { migratePglite } from './migrations.ts';
 import {
+  RECORD_CHANGES_CHANNEL,
   serializeError,
+  type RecordChangeNotice,
   type OpenRequest,
   type QueryRequest,
   type WorkerReply,
@@ -41,6 +43,7 @@ function open(request: OpenRequest): Promise<PGlite> {
         throw Object.assign(error as Error, { stage: 'migrate' });
       }
     }
+    await pg.listen(RECORD_CHANGES_CHANNEL, (change) => port.postMessage({ change } satisfies RecordChangeNotice));
     return pg;
   })();
 }

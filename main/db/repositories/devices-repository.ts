@@ -5,6 +5,7 @@ import { deviceOverview } from '../../../drizzle/schema/views.ts';
 import type { Database } from '../database.ts';
 import { containsPattern } from '../like-pattern.ts';
 import { RecordNotFoundError, withConstraintErrors } from '../database-errors.ts';
+import { readModelOf, type RecordReadModel } from '../record-read-model.ts';
 
 export type Device = typeof devices.$inferSelect;
 export type NewDevice = typeof devices.$inferInsert;
@@ -20,7 +21,12 @@ export interface DeviceFilter {
 }
 
 export class DevicesRepository {
-  constructor(private readonly db: Database) {}
+  /** devices by id in memory, on the embedded database outside a transaction (record-read-model.ts) */
+  private readonly byId: RecordReadModel<Device> | undefined;
+
+  constructor(private readonly db: Database) {
+    this.byId = readModelOf<Device>(db, 'devices');
+  }
 
   list(filter: DeviceFilter = {}): Promise<Device[]> {
     const conditions: SQL[] = [];
@@ -45,9 +51,12 @@ export class DevicesRepository {
       .orderBy(asc(devices.name));
   }
 
-  async get(id: string): Promise<Device | undefined> {
-    const [row] = await withConstraintErrors(() => this.db.select().from(devices).where(eq(devices.id, id)));
-    return row;
+  get(id: string): Promise<Device | undefined> {
+    const load = async () => {
+      const [row] = await withConstraintErrors(() => this.db.select().from(devices).where(eq(devices.id, id)));
+      return row;
+    };
+    return this.byId ? this.byId.get(id, load) : load();
   }
 
   async getByName(name: string): Promise<Device | undefined> {
