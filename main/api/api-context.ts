@@ -16,6 +16,13 @@ export interface ApiConnection {
   isLocal: boolean;
   /** set by auth.login and auth.setup, cleared by auth.logout */
   sessionToken: string | null;
+  /** the WebSocket's send backlog, which live streams wait on (main/headless/slow-client-guard.ts) */
+  outbound?: OutboundRoom;
+}
+
+/** A transport's send backlog: room() resolves when the client has read enough to send it more. */
+export interface OutboundRoom {
+  room(): Promise<void>;
 }
 
 export interface ApiContext {

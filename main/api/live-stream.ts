@@ -32,8 +32,8 @@ function endWithSession(ctx: ResolvedContext, channel: StreamChannel<unknown>): 
 
 /**
  * Yields `snapshot()` first (when given), then what the subscription opened by `open` pushes.
- * `push` resolves once the item is on its way to the client: a coalesced subscription waits for
- * it, so a slow client receives fewer, fuller batches.
+ * `push` resolves once the item is on its way to the client and the client has room for more: a
+ * coalesced subscription waits for it, so a slow client receives fewer, fuller batches.
  */
 export async function* liveStream<T>(
   ctx: ResolvedContext,
@@ -45,7 +45,11 @@ export async function* liveStream<T>(
   const stopWatching = endWithSession(ctx, channel as StreamChannel<unknown>);
   let subscription: Subscription | undefined;
   try {
-    subscription = open((item) => channel.push(item));
+    // A client that does not read its socket holds the batches here (slow-client-guard.ts).
+    const outbound = ctx.connection.outbound;
+    subscription = open(
+      outbound ? (item) => outbound.room().then(() => channel.push(item)) : (item) => channel.push(item),
+    );
     if (snapshot) yield await snapshot();
     yield* channel;
   } finally {

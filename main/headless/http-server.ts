@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayStartup, StartupState } from '../gateway/gateway-startup.ts';
 import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { staticFileHandler } from './static-files.ts';
+import type { SlowClientLimits } from './slow-client-guard.ts';
 import { attachWebSocketApi } from './websocket-api.ts';
 
 export interface HttpServerOptions {
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   tls?: { cert: Buffer | string; key: Buffer | string } | undefined;
   /** web origins allowed to use the API besides the gateway's own page */
   allowedOrigins?: readonly string[];
+  /** see WebSocketApiOptions.slowClients (tests make them small) */
+  slowClients?: SlowClientLimits;
 }
 
 export interface RunningHttpServer {
@@ -76,6 +79,7 @@ export async function startHttpServer(gateway: GatewayStartup, options: HttpServ
   const api = attachWebSocketApi(server as http.Server, gateway, {
     secure: options.tls !== undefined,
     allowedOrigins: options.allowedOrigins ?? [],
+    slowClients: options.slowClients,
   });
   // Slow or stalled clients must not hold sockets forever.
   server.headersTimeout = 15_000;

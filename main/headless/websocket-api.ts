@@ -14,6 +14,7 @@ import type { WebSocketServer } from 'ws';
 import { createConnection } from '../api/api-context.ts';
 import type { GatewayStartup } from '../gateway/gateway-startup.ts';
 import { isAllowedOrigin } from './origin-policy.ts';
+import { DEFAULT_SLOW_CLIENT_LIMITS, SlowClientGuard, type SlowClientLimits } from './slow-client-guard.ts';
 
 export const API_PATH = '/api';
 
@@ -27,6 +28,8 @@ export interface WebSocketApiOptions {
   secure: boolean;
   /** origins allowed besides the gateway's own page, e.g. https://gateway.plant.local:8480 */
   allowedOrigins: readonly string[];
+  /** when live streams hold their batches for a client that does not read, and when it is closed */
+  slowClients?: SlowClientLimits | undefined;
 }
 
 export interface WebSocketApi {
@@ -40,7 +43,7 @@ function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
 }
 
 /** Loads ws, the router and tRPC's adapter, and serves the router on a WebSocket server. */
-async function serveRouter(gateway: GatewayStartup): Promise<WebSocketServer> {
+async function serveRouter(gateway: GatewayStartup, slowClients: SlowClientLimits): Promise<WebSocketServer> {
   const [{ WebSocketServer }, { applyWSSHandler }, { appRouter }] = await Promise.all([
     import('ws'),
     import('@trpc/server/adapters/ws'),
@@ -52,15 +55,19 @@ async function serveRouter(gateway: GatewayStartup): Promise<WebSocketServer> {
     router: appRouter,
     maxBatchSize: MAX_BATCH,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
-    createContext: ({ req, info }) => {
+    createContext: ({ req, res, info }) => {
       const token = info.connectionParams?.token;
+      const remoteAddress = req.socket.remoteAddress ?? null;
       return {
         gateway,
-        connection: createConnection('websocket', {
-          remoteAddress: req.socket.remoteAddress ?? null,
-          userAgent: req.headers['user-agent'] ?? null,
-          sessionToken: typeof token === 'string' && token.length > 0 ? token : null,
-        }),
+        connection: {
+          ...createConnection('websocket', {
+            remoteAddress,
+            userAgent: req.headers['user-agent'] ?? null,
+            sessionToken: typeof token === 'string' && token.length > 0 ? token : null,
+          }),
+          outbound: new SlowClientGuard(res, slowClients, `WebSocket client ${remoteAddress ?? '(unknown)'}`),
+        },
       };
     },
   });
@@ -77,7 +84,7 @@ export function attachWebSocketApi(
   const loaded = new Promise<void>((resolve) => (markLoaded = resolve));
   const load = (): Promise<WebSocketServer> => {
     if (!serving) {
-      serving = serveRouter(gateway);
+      serving = serveRouter(gateway, options.slowClients ?? DEFAULT_SLOW_CLIENT_LIMITS);
       // A router that cannot load is a broken install: each upgrade is refused with the reason.
       serving.then(markLoaded, (error: unknown) => {
         console.error('[api] the API could not load:', error);
