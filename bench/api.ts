@@ -2,8 +2,10 @@
 // loopback. Targets: p50 ≤ 1 ms, p99 ≤ 5 ms. Two small queries:
 //  * auth.session: WebSocket → session check → access check → procedure → superjson → back, all
 //    of the API's own path (answered from memory);
-//  * devices.get: the same plus zod and a PGlite primary-key lookup (PGlite runs in a worker
-//    thread: the round trip to it shows here, its CPU no longer blocks the event loop).
+//  * devices.get: the same plus zod and a primary-key lookup of a device, which on the embedded
+//    PGlite is answered by the devices read model (main/db/record-read-model.ts), kept exact by
+//    the database's change notifications; measured against a PostgreSQL server too (a throwaway
+//    one, as the tests start; BENCH_POSTGRES=0 skips it), where every lookup is a query.
 // Baseline in the same run: a bare WebSocket echo on loopback (the transport's own floor).
 //
 // Live value stream: a producer publishes DataFrames for STREAM_TAGS tags of one device on the
@@ -31,9 +33,10 @@ import type { FrameBus } from '../main/bus/frame-bus.ts';
 import { tagValueView, type TagValueView } from '../main/live/frame-views.ts';
 import { StreamChannel } from '../main/live/stream-channel.ts';
 import { Quality, QualityReason } from '../proto/generated/frame.ts';
-import { createGateway } from '../main/gateway/create-gateway.ts';
+import { createGateway, type Gateway } from '../main/gateway/create-gateway.ts';
 import { GatewayStartup } from '../main/gateway/gateway-startup.ts';
 import { startHttpServer } from '../main/headless/http-server.ts';
+import { startPostgres } from '../test/services/postgres-server.ts';
 import { wsApiClient } from '../test/ws-api-client.ts';
 import { median, percentile, printBenchResult, round } from './bench-report.ts';
 
@@ -109,28 +112,48 @@ async function protocolClient(baseUrl: string) {
 
 // ── the API ────────────────────────────────────────────────────────────────────────────────────
 const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-bench-'));
-const gateway = await createGateway({ dataDir: path.join(rendererDir, 'data'), wal: { durability: 'async' } });
-const server = await startHttpServer(GatewayStartup.running(gateway), { host: '127.0.0.1', port: 0, rendererDir });
-const client = wsApiClient({ baseUrl: server.url });
-await client.api.auth.setup.mutate({ username: 'bench', password: PASSWORD });
-const devices = [];
-for (let i = 0; i < 20; i++) {
-  devices.push(
-    await client.api.devices.create.mutate({
-      name: `PLC-${i}`,
-      protocol: 'ModbusTcp',
-      endpoint: `127.0.0.1:${1502 + i}`,
-    }),
-  );
+
+/** Signs in on a fresh server over `gateway`, makes 20 devices and times devices.get (and auth.session). */
+async function roundTrips(gateway: Gateway, withSessionCalls: boolean) {
+  const server = await startHttpServer(GatewayStartup.running(gateway), { host: '127.0.0.1', port: 0, rendererDir });
+  const client = wsApiClient({ baseUrl: server.url });
+  await client.api.auth.setup.mutate({ username: 'bench', password: PASSWORD });
+  const devices = [];
+  for (let i = 0; i < 20; i++) {
+    devices.push(
+      await client.api.devices.create.mutate({
+        name: `PLC-${i}`,
+        protocol: 'ModbusTcp',
+        endpoint: `127.0.0.1:${1502 + i}`,
+      }),
+    );
+  }
+  const device = devices[7]!;
+  const direct = await protocolClient(server.url);
+  await direct.call('mutation', 'auth.login', { username: 'bench', password: PASSWORD });
+  const getDevice = () => direct.call('query', 'devices.get', { id: device.id });
+  await timeEach(WARMUP, getDevice);
+  const get = await timeEach(ROUND_TRIPS, getDevice);
+  const session = withSessionCalls ? await timeEach(ROUND_TRIPS, () => direct.call('query', 'auth.session')) : [];
+  const official = withSessionCalls
+    ? await timeEach(ROUND_TRIPS / 5, () => client.api.devices.get.query({ id: device.id }))
+    : [];
+  return {
+    get,
+    session,
+    official,
+    client,
+    async close() {
+      direct.close();
+      client.close();
+      await server.close();
+    },
+  };
 }
-const device = devices[7]!;
-const direct = await protocolClient(server.url);
-await direct.call('mutation', 'auth.login', { username: 'bench', password: PASSWORD });
-const getDevice = () => direct.call('query', 'devices.get', { id: device.id });
-await timeEach(WARMUP, getDevice);
-const apiSamples = await timeEach(ROUND_TRIPS, getDevice);
-const sessionSamples = await timeEach(ROUND_TRIPS, () => direct.call('query', 'auth.session'));
-const officialSamples = await timeEach(ROUND_TRIPS / 5, () => client.api.devices.get.query({ id: device.id }));
+
+const gateway = await createGateway({ dataDir: path.join(rendererDir, 'data'), wal: { durability: 'async' } });
+const embedded = await roundTrips(gateway, true);
+const { get: apiSamples, session: sessionSamples, official: officialSamples, client } = embedded;
 
 // ── the live value stream ──────────────────────────────────────────────────────────────────────
 const streamDevice = randomUUID();
@@ -239,10 +262,26 @@ perUpdateWs.close();
 perUpdateHandler.broadcastReconnectNotification();
 perUpdateServer.close();
 
-direct.close();
-client.close();
-await server.close();
+await embedded.close();
 await gateway.stop();
+
+// ── devices.get against PostgreSQL (a throwaway server, as the tests start one) ────────────────
+// Only the embedded database has a read model (main/db/record-read-model.ts): here every
+// devices.get is a query on the server. Skipped when PostgreSQL is not installed.
+const postgres = process.env.BENCH_POSTGRES === '0' ? undefined : await startPostgres();
+let postgresSamples: number[] = [];
+if (postgres) {
+  const pgGateway = await createGateway({
+    dataDir: path.join(rendererDir, 'data-pg'),
+    databaseUrl: await postgres.createDatabase('bench_api'),
+    wal: { durability: 'async' },
+  });
+  const run = await roundTrips(pgGateway, false);
+  postgresSamples = run.get;
+  await run.close();
+  await pgGateway.stop();
+  await postgres.stop();
+}
 await rm(rendererDir, { recursive: true, force: true });
 
 console.log(`${ROUND_TRIPS} sequential round trips on one connection, after ${WARMUP} to warm up:`);
@@ -250,6 +289,8 @@ describe('bare WebSocket echo (baseline)', echoSamples);
 describe('devices.get (session, role, PGlite)', apiSamples);
 describe('auth.session (no database)', sessionSamples);
 describe('devices.get, official tRPC client', officialSamples);
+if (postgresSamples.length > 0) describe('devices.get (PostgreSQL server)', postgresSamples);
+else console.log('devices.get (PostgreSQL server)    not measured: PostgreSQL is not installed');
 console.log(
   `live values, ${STREAM_TAGS} tags, one WebSocket client (median of ${STREAM_RUNS} runs of ${STREAM_SECONDS} s):`,
 );
@@ -267,6 +308,10 @@ printBenchResult('api', {
   query_p99_ms: metric(sessionSamples, 99, '<=5'),
   db_query_p50_ms: metric(apiSamples, 50, '<=1'),
   db_query_p99_ms: metric(apiSamples, 99, '<=5'),
+  ...(postgresSamples.length > 0 && {
+    db_query_postgres_p50_ms: metric(postgresSamples, 50, '<=1'),
+    db_query_postgres_p99_ms: metric(postgresSamples, 99, '<=5'),
+  }),
   live_updates_per_s: {
     value: Math.round(median(coalescedRates)),
     unit: 'updates/s',
