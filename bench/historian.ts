@@ -172,6 +172,16 @@ async function walReadCost(wal: FrameWal, name: string): Promise<Cost> {
   return cost;
 }
 
+/**
+ * The median cost of three runs of `work`: a single run of a short measurement may carry the
+ * garbage collection of what came before it, or code not optimized yet.
+ */
+async function steadyCost(work: () => Promise<unknown>): Promise<Cost> {
+  const costs: Cost[] = [];
+  for (let run = 0; run < 3; run++) costs.push(await costOf(work));
+  return medianCost(costs);
+}
+
 function medianCost(costs: Cost[]): Cost {
   return {
     ms: median(costs.map((c) => c.ms)),
@@ -228,7 +238,7 @@ async function main(): Promise<void> {
       const prefix = Buffer.from(`${key} `);
       let bodies: Buffer[] = [];
       // as the InfluxDB backend builds them: straight into bytes, the series key encoded once
-      const encodeCost = await costOf(async () => {
+      const encodeCost = await steadyCost(async () => {
         const builder = new LineBatchBuilder(5000 * 256);
         bodies = [];
         for (let i = 0; i < sample.length; i++) {
@@ -237,7 +247,7 @@ async function main(): Promise<void> {
         }
       });
       // the way before: lines as strings, joined, encoded
-      const stringsCost = await costOf(async () => {
+      const stringsCost = await steadyCost(async () => {
         for (let i = 0; i < sample.length; i += 5000) {
           const text = sample
             .slice(i, i + 5000)
@@ -254,7 +264,8 @@ async function main(): Promise<void> {
         ['level 6 (zlib default)', {}],
       ] as const) {
         let zipped = 0;
-        gzipCosts[label] = await costOf(async () => {
+        gzipCosts[label] = await steadyCost(async () => {
+          zipped = 0;
           for (const body of bodies) zipped += (await gzipAsync(body, options)).length;
         });
         gzipRatios[label] = bodies.reduce((sum, body) => sum + body.length, 0) / zipped;
