@@ -41,12 +41,21 @@ function int(value: number): string {
   return `${Math.trunc(value)}i`;
 }
 
-/** One device_data line, or undefined when the value is not a finite number. */
-export function deviceDataLine(key: string, point: DevicePoint): string | undefined {
+/**
+ * A device_data line after its series key and space: fields and time (ASCII only), or undefined
+ * when the value is not a finite number. A raw value equal to the value is formatted once.
+ */
+export function deviceDataFields(point: DevicePoint): string | undefined {
   const value = float(point.value);
   if (value === undefined) return undefined;
-  const raw = float(point.rawValue) ?? value;
-  return `${key} value=${value},raw_value=${raw},quality=${int(point.quality)},error_code=${int(point.errorCode)} ${point.timeNs}`;
+  const raw = point.rawValue === point.value ? value : (float(point.rawValue) ?? value);
+  return `value=${value},raw_value=${raw},quality=${int(point.quality)},error_code=${int(point.errorCode)} ${point.timeNs}`;
+}
+
+/** One device_data line, or undefined when the value is not a finite number. */
+export function deviceDataLine(key: string, point: DevicePoint): string | undefined {
+  const fields = deviceDataFields(point);
+  return fields === undefined ? undefined : `${key} ${fields}`;
 }
 
 export function systemMetricsLine(point: SystemMetricPoint): string | undefined {

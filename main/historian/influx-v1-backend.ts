@@ -21,7 +21,8 @@ import {
   quoteIdentifier as q,
   quoteString,
 } from './influx-v1-client.ts';
-import { alertEventLine, deviceDataLine, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
+import { LineBatch, LineBatchBuilder } from './influx-line-batch.ts';
+import { alertEventLine, deviceDataFields, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
 import { backfillInfluxV1, CQ_GRACE_MS, prepareInfluxV1 } from './influx-v1-schema.ts';
 import { rfc3339ToNs } from './influx-time.ts';
 import type { TagLabels } from './tag-catalog.ts';
@@ -54,7 +55,8 @@ export class InfluxV1Backend implements HistorianBackend {
   readonly kind = 'influxdb-v1' as const;
   readonly client: InfluxV1Client;
   private prepared: Promise<void> | undefined;
-  private readonly keys = new WeakMap<TagLabels, string>();
+  /** per tag: its device_data series key and the space after it, encoded */
+  private readonly prefixes = new WeakMap<TagLabels, Buffer>();
   private readonly batchLines: number;
   private readonly concurrency: number;
   private readonly now: () => number;
@@ -105,23 +107,24 @@ export class InfluxV1Backend implements HistorianBackend {
     points: readonly LabelledPoint[],
     rejected: RejectedWrite[],
     late: LateSamples,
-  ): Generator<string[]> {
-    let lines: string[] = [];
+  ): Generator<LineBatch> {
+    const builder = new LineBatchBuilder(this.batchLines * 256);
     for (const point of points) {
-      let key = this.keys.get(point.labels);
-      if (key === undefined) this.keys.set(point.labels, (key = deviceDataSeriesKey(point.labels)));
-      const line = deviceDataLine(key, point);
-      if (line === undefined) {
+      let prefix = this.prefixes.get(point.labels);
+      if (prefix === undefined) {
+        prefix = Buffer.from(`${deviceDataSeriesKey(point.labels)} `);
+        this.prefixes.set(point.labels, prefix);
+      }
+      const fields = deviceDataFields(point);
+      if (fields === undefined) {
         rejected.push({ what: describePoint(point), reason: `the value ${point.value} is not a finite number` });
         continue;
       }
       late.add(point.timeNs);
-      if (lines.push(line) === this.batchLines) {
-        yield lines;
-        lines = [];
-      }
+      builder.add(prefix, fields);
+      if (builder.count === this.batchLines) yield builder.take();
     }
-    if (lines.length > 0) yield lines;
+    if (builder.count > 0) yield builder.take();
   }
 
   async writeSystemMetrics(points: readonly SystemMetricPoint[]): Promise<WriteReport> {
@@ -137,8 +140,8 @@ export class InfluxV1Backend implements HistorianBackend {
     return { written: sent - countLines(rejected), rejected };
   }
 
-  private *batchesOf(lines: string[]): Generator<string[]> {
-    for (let i = 0; i < lines.length; i += this.batchLines) yield lines.slice(i, i + this.batchLines);
+  private *batchesOf(lines: string[]): Generator<LineBatch> {
+    for (let i = 0; i < lines.length; i += this.batchLines) yield LineBatch.of(lines.slice(i, i + this.batchLines));
   }
 
   /**
@@ -146,20 +149,24 @@ export class InfluxV1Backend implements HistorianBackend {
    * request is free (so building one overlaps sending others); resolves with the number of lines
    * once every batch is stored or refused for good. After a failure no further batch is started.
    */
-  private async send(batches: Iterator<string[]>, retentionPolicy: string, rejected: RejectedWrite[]): Promise<number> {
-    let ahead: IteratorResult<string[]> | undefined = batches.next();
+  private async send(
+    batches: Iterator<LineBatch>,
+    retentionPolicy: string,
+    rejected: RejectedWrite[],
+  ): Promise<number> {
+    let ahead: IteratorResult<LineBatch> | undefined = batches.next();
     if (ahead.done) return 0;
     await this.prepare();
     let lines = 0;
     let failed = false;
-    const take = (): IteratorResult<string[]> => {
+    const take = (): IteratorResult<LineBatch> => {
       const next = ahead ?? batches.next();
       ahead = undefined;
       return next;
     };
     const worker = async (): Promise<void> => {
       for (let next = take(); !next.done && !failed; next = take()) {
-        lines += next.value.length;
+        lines += next.value.count;
         try {
           await this.sendBatch(next.value, retentionPolicy, rejected);
         } catch (error) {
@@ -177,21 +184,21 @@ export class InfluxV1Backend implements HistorianBackend {
    * refusal is logged and the batch counts as done; a batch refused as a whole is halved until
    * the bad lines are found, so one bad line never holds back the others.
    */
-  private async sendBatch(lines: string[], retentionPolicy: string, rejected: RejectedWrite[]): Promise<void> {
+  private async sendBatch(lines: LineBatch, retentionPolicy: string, rejected: RejectedWrite[]): Promise<void> {
     try {
       await this.client.write(lines, retentionPolicy);
     } catch (error) {
       if (error instanceof InfluxBadRequestError) {
-        if (error.partial || lines.length === 1) {
+        if (error.partial || lines.count === 1) {
           const dropped = Number(/dropped=(\d+)/.exec(error.message)?.[1] ?? 1);
-          const what = lines.length === 1 ? lines[0]!.slice(0, 500) : `${dropped} of ${lines.length} lines`;
+          const what = lines.count === 1 ? lines.line(0).slice(0, 500) : `${dropped} of ${lines.count} lines`;
           rejected.push({ what, reason: error.message });
           this.log(`InfluxDB refused ${what}: ${error.message}`);
           return;
         }
-        const half = lines.length >> 1;
+        const half = lines.count >> 1;
         await this.sendBatch(lines.slice(0, half), retentionPolicy, rejected);
-        await this.sendBatch(lines.slice(half), retentionPolicy, rejected);
+        await this.sendBatch(lines.slice(half, lines.count), retentionPolicy, rejected);
         return;
       }
       // Database dropped behind our back: create it again before the retry.

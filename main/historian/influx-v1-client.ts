@@ -4,6 +4,7 @@
 import { promisify } from 'node:util';
 import { constants, gzip, type ZlibOptions } from 'node:zlib';
 import { RetryableWriteError } from './historian-backend.ts';
+import type { LineBatch } from './influx-line-batch.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -115,13 +116,12 @@ export class InfluxV1Client {
    * Writes lines to a retention policy with nanosecond times. Resolves on 204; throws
    * InfluxBadRequestError on 400, RetryableWriteError on everything that may pass.
    */
-  async write(lines: readonly string[], retentionPolicy?: string): Promise<void> {
+  async write(lines: LineBatch, retentionPolicy?: string): Promise<void> {
     const params = new URLSearchParams({ db: this.database, precision: 'ns' });
     if (retentionPolicy) params.set('rp', retentionPolicy);
-    const text = lines.join('\n');
     const compress = this.options.gzip ?? true;
     // a plain Uint8Array over its own ArrayBuffer: what fetch's BodyInit takes
-    const body = new Uint8Array(compress ? await gzipAsync(text, GZIP_OPTIONS) : Buffer.from(text));
+    const body = new Uint8Array(compress ? await gzipAsync(lines.bytes, GZIP_OPTIONS) : lines.bytes);
     const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
     if (compress) headers['content-encoding'] = 'gzip';
     await this.request('/write', { method: 'POST', query: params, body, headers });

@@ -1,7 +1,8 @@
 // A throwaway InfluxDB 1.x server (Debian's influxd) for tests: meta, data and WAL in a temp
 // folder, HTTP and the RPC service only on 127.0.0.1 on free ports, continuous queries checked
 // every second (the seed's run-interval), removed on stop. stopServer()/startServer() keep the
-// data, for outage tests.
+// data, for outage tests. Its settings include those the README recommends to users ("Settings
+// for influxd 1.x"): keep the two in step, since bench:historian measures with these.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
