@@ -1,8 +1,7 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
 // scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
 // a batch of changes re-renders those rows' cells, never the grid.
-import EditIcon from '@mui/icons-material/Edit';
-import { Box, GlobalStyles, IconButton } from '@mui/material';
+import { Box, GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useReducer, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -35,6 +34,10 @@ const COLUMNS = [
   { key: 'access', track: '70px' },
   { key: 'write', track: '34px' },
 ] as const;
+// Material's "Edit" icon as a plain path: an MUI IconButton per writable row (ripple, emotion
+// styles, an SvgIcon) made each row that scrolled into view several times costlier to mount.
+const EDIT_ICON_PATH =
+  'M3 17.25V21h3.75L17.81 9.94l-3.75-3.75zM20.71 7.04c.39-.39.39-1.02 0-1.41l-2.34-2.34a.996.996 0 0 0-1.41 0l-1.83 1.83 3.75 3.75z';
 const TEMPLATE = COLUMNS.map((column) => column.track).join(' ');
 const CELL_GAP = 8;
 const FONT_SIZE = 13;
@@ -47,6 +50,8 @@ interface TagGridProps {
   onOpen(tag: TagRow): void;
   /** opens the write dialog; absent when the signed-in role may not write */
   onWrite?: (tag: TagRow) => void;
+  /** the rows in the page changed (indexes into `rows`, first..last inclusive) */
+  onViewChange?: (first: number, last: number) => void;
 }
 
 /** The words the rows show, looked up once per language rather than per row and update. */
@@ -58,7 +63,10 @@ interface GridLabels {
 
 const QUALITIES: readonly QualityName[] = ['Good', 'Uncertain', 'Bad'];
 
-export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite }: TagGridProps) {
+// memo: the page re-renders for its own state (the live window, the stream's state); the grid
+// only when its rows, selection or handlers do.
+export const TagGrid = memo(function TagGrid(props: TagGridProps) {
+  const { rows, deviceNames, selected, onToggle, onOpen, onWrite, onViewChange } = props;
   const { t } = useTranslation();
   const labels = useMemo<GridLabels>(
     () => ({
@@ -77,6 +85,12 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
     estimateSize: () => ROW_HEIGHT,
     overscan: 4,
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) onViewChange?.(first, last);
+  }, [first, last, rows, onViewChange]);
   return (
     <Box
       role="grid"
@@ -85,17 +99,7 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
       sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 }}
     >
       <TagGridStyles />
-      <div role="row" className="tag-grid-columns tag-grid-header">
-        {COLUMNS.map((column) => (
-          <div
-            role="columnheader"
-            key={column.key}
-            title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
-          >
-            {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
-          </div>
-        ))}
-      </div>
+      <GridHeader />
       {/* contain: the browser lays out only what is inside while the list scrolls; an opaque
           background lets it scroll the list on the compositor instead of repainting it */}
       <Box
@@ -116,7 +120,7 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
           className={virtualizer.isScrolling ? 'tag-grid-scrolling' : undefined}
           sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index] as TagRow;
             return (
               <GridRow
@@ -137,7 +141,25 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
       </Box>
     </Box>
   );
-}
+});
+
+/** The column headings: rendered once per language, not with every scroll step of the grid. */
+const GridHeader = memo(function GridHeader() {
+  const { t } = useTranslation();
+  return (
+    <div role="row" className="tag-grid-columns tag-grid-header">
+      {COLUMNS.map((column) => (
+        <div
+          role="columnheader"
+          key={column.key}
+          title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
+        >
+          {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 interface GridRowProps {
   row: TagRow;
@@ -193,17 +215,20 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       </div>
       <div role="gridcell" className="write">
         {onWrite && (
-          <IconButton
-            size="small"
+          <button
+            type="button"
             aria-label={labels.write(row.name)}
+            title={labels.write(row.name)}
             data-testid="write-tag"
             onClick={(event) => {
               event.stopPropagation();
               onWrite(row);
             }}
           >
-            <EditIcon fontSize="small" />
-          </IconButton>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d={EDIT_ICON_PATH} />
+            </svg>
+          </button>
         )}
       </div>
     </div>
@@ -278,6 +303,8 @@ const TagGridStyles = memo(function TagGridStyles() {
           left: 0,
           right: 0,
           height: ROW_HEIGHT,
+          // a row's layout and paint stay inside it: a new value re-lays out one row, not the list
+          contain: 'strict',
           borderBottom: `1px solid ${theme.palette.divider}`,
           cursor: 'pointer',
           '&:hover': { background: theme.palette.action.hover },
@@ -285,7 +312,23 @@ const TagGridStyles = memo(function TagGridStyles() {
           '&[aria-disabled="true"]': { opacity: 0.55 },
           '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
           '& > .mono': { fontFamily: 'monospace' },
-          '& > .write': { overflow: 'visible' },
+          '& > .write': { overflow: 'visible', display: 'flex' },
+          '& > .write > button': {
+            display: 'inline-flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            width: 28,
+            height: 28,
+            padding: 0,
+            border: 0,
+            borderRadius: '50%',
+            background: 'transparent',
+            color: theme.palette.action.active,
+            cursor: 'pointer',
+            '&:hover': { background: theme.palette.action.hover },
+            '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
+          },
+          '& > .write svg': { width: 20, height: 20, fill: 'currentColor' },
           '& [data-quality="Uncertain"]': { color: theme.palette.warning.main },
           '& [data-quality="Bad"]': { color: theme.palette.error.main },
           // the "changed" mark: on at once, faded out when it ends

@@ -45,4 +45,21 @@ describe('the live value store', () => {
     store.apply([view('a', 2, 2)]);
     expect(calls).toBe(2);
   });
+
+  it('a new snapshot (the rows in view moved) keeps the marks of tags still in it, and marks what moved on', () => {
+    const store = new LiveValueStore();
+    store.reset([view('a', 1, 1), view('b', 2, 2)], 100);
+    store.apply([view('a', 5, 3)], 200);
+    const woken: string[] = [];
+    for (const tagId of ['a', 'b', 'c']) store.subscribe(tagId, () => woken.push(tagId));
+    store.reset([view('a', 5, 4), view('b', 9, 5), view('c', 1, 6)], 300);
+    expect(store.get('a')?.changedAt).toBe(200); // unchanged: its mark stays
+    expect(store.get('b')?.changedAt).toBe(300); // changed while no stream carried it
+    expect(store.get('c')?.changedAt).toBe(0); // new to the store: not a change
+    expect(woken).toEqual(['a', 'b', 'c']);
+    woken.length = 0;
+    store.reset([view('c', 1, 6)], 400);
+    expect(store.get('a')).toBeUndefined();
+    expect(woken.sort()).toEqual(['a', 'b', 'c']);
+  });
 });

@@ -1,6 +1,6 @@
-// The latest value of every tag the tag browser streams, keyed by tag id. A batch of changes
-// wakes only the rows showing those tags (each row listens to its own tag), so 10,000 tags
-// updating every second never re-render the whole grid.
+// The latest value of every tag the tag browser streams (the rows in view and around them), keyed
+// by tag id. A batch of changes wakes only the rows showing those tags (each row listens to its
+// own tag), so a batch never re-renders the whole grid.
 import { useSyncExternalStore } from 'react';
 import type { TagValueView } from '../../../common/live-values-message.ts';
 
@@ -15,6 +15,11 @@ function sameValue(a: TagValueView['value'], b: TagValueView['value']): boolean 
   return a === b;
 }
 
+/** A new value or quality (a new timestamp of the same value is not a change). */
+function isChange(held: TagValueView, next: TagValueView): boolean {
+  return !sameValue(held.value, next.value) || held.quality !== next.quality;
+}
+
 export class LiveValueStore {
   private readonly values = new Map<string, LiveValue>();
   private readonly listeners = new Map<string, Set<() => void>>();
@@ -27,12 +32,22 @@ export class LiveValueStore {
     return this.values.size;
   }
 
-  /** Replaces everything with a snapshot (a new stream): nothing in it counts as a change. */
-  reset(views: readonly TagValueView[]): void {
-    const before = new Set(this.values.keys());
+  /**
+   * Replaces everything with a snapshot (a new stream, e.g. for the rows now in view): a tag not
+   * held before does not count as changed; one held before keeps its mark, or is marked now when
+   * its value moved on while no stream carried it.
+   */
+  reset(views: readonly TagValueView[], now = Date.now()): void {
+    const before = new Map(this.values);
     this.values.clear();
-    for (const view of views) this.values.set(view.tagId, { view, changedAt: 0 });
-    for (const tagId of new Set([...before, ...this.values.keys()])) this.notify(tagId);
+    for (const view of views) {
+      const held = before.get(view.tagId);
+      const changed = held !== undefined && isChange(held.view, view);
+      this.values.set(view.tagId, { view, changedAt: changed ? now : (held?.changedAt ?? 0) });
+    }
+    for (const tagId of new Set([...before.keys(), ...this.values.keys()])) {
+      if (before.get(tagId) !== this.values.get(tagId)) this.notify(tagId);
+    }
   }
 
   /** Applies a batch; an older update than the one held (by sequence number) is ignored. */
@@ -40,7 +55,7 @@ export class LiveValueStore {
     for (const view of views) {
       const held = this.values.get(view.tagId);
       if (held && held.view.sequenceId >= view.sequenceId) continue;
-      const changed = !held || !sameValue(held.view.value, view.value) || held.view.quality !== view.quality;
+      const changed = !held || isChange(held.view, view);
       this.values.set(view.tagId, { view, changedAt: changed ? now : (held?.changedAt ?? 0) });
       this.notify(view.tagId);
     }
