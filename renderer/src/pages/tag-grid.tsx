@@ -3,7 +3,7 @@
 // a batch of changes re-renders those rows' cells, never the grid.
 import { Box, GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useReducer, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, type TagAccess } from '../../../common/enums.ts';
 import type { QualityName } from '../../../common/live-values-message.ts';
@@ -16,8 +16,6 @@ import { tagIsWritable } from './tag-write-form.ts';
 export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 
 const ROW_HEIGHT = 32;
-/** how long a changed value stays marked (the mark then fades out) */
-export const CHANGED_MARK_MS = 2_000;
 // One CSS grid template for the header and every row, so the columns line up. At 1280 px the
 // grid is about 800 px wide, less a scrollbar: the short columns get the width of their usual
 // longest content at 13 px (40001:CDAB, "ByteArray", "Uncertain", "11:36:19 AM", "Read/write"),
@@ -244,16 +242,9 @@ const LiveCells = memo(function LiveCells(props: {
   const { tagId, unit, qualityLabels } = props;
   const live = useLiveValue(tagId);
   const view = live?.view;
-  const markUntil = live && live.changedAt > 0 ? live.changedAt + CHANGED_MARK_MS : 0;
-  const marked = markUntil > Date.now();
-  // The mark is a class, not an animation: an animation restyles every visible value on every
-  // frame. It ends by a timer, which the tag's next change replaces.
-  const [, expire] = useReducer((count: number) => count + 1, 0);
-  useEffect(() => {
-    if (!marked) return undefined;
-    const timer = setTimeout(expire, markUntil - Date.now());
-    return () => clearTimeout(timer);
-  }, [marked, markUntil]);
+  // The mark is a class the store clears for a whole batch at once, not an animation (which would
+  // restyle every visible value on every frame) nor a timer per cell.
+  const marked = live?.marked ?? false;
   const quality = view && qualityLabels[view.quality] + (view.reason ? ` (${view.reason})` : '');
   return (
     <>

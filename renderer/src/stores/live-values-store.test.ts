@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TagValueView } from '../../../common/live-values-message.ts';
-import { LiveValueStore } from './live-values-store.ts';
+import { CHANGED_MARK_MS, LiveValueStore } from './live-values-store.ts';
 
 const view = (
   tagId: string,
@@ -10,6 +10,9 @@ const view = (
 ) => ({ tagId, deviceId: 'd', value, quality, reason: null, errorCode: 0, sourceTime: 0, sequenceId }) as TagValueView;
 
 describe('the live value store', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('wakes only the listeners of the tags in a batch', () => {
     const store = new LiveValueStore();
     const woken: string[] = [];
@@ -61,5 +64,24 @@ describe('the live value store', () => {
     store.reset([view('c', 1, 6)], 400);
     expect(store.get('a')).toBeUndefined();
     expect(woken.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('marks a change for CHANGED_MARK_MS, the marks of a batch ending together unless changed again', () => {
+    const store = new LiveValueStore();
+    store.reset([view('a', 1, 1), view('b', 2, 2)], 0);
+    expect(store.get('a')?.marked).toBe(false);
+    store.apply([view('a', 3, 3), view('b', 4, 4)], 100);
+    expect(store.get('a')?.marked).toBe(true);
+    vi.advanceTimersByTime(CHANGED_MARK_MS / 2);
+    store.apply([view('b', 5, 5)], 1100);
+    const woken: string[] = [];
+    for (const tagId of ['a', 'b']) store.subscribe(tagId, () => woken.push(tagId));
+    vi.advanceTimersByTime(CHANGED_MARK_MS / 2);
+    expect(woken).toEqual(['a']);
+    expect(store.get('a')).toMatchObject({ marked: false, changedAt: 100, view: { value: 3 } });
+    expect(store.get('b')?.marked).toBe(true); // changed again: its own batch ends its mark
+    vi.advanceTimersByTime(CHANGED_MARK_MS / 2);
+    expect(store.get('b')?.marked).toBe(false);
+    expect(woken).toEqual(['a', 'b']);
   });
 });

@@ -4,10 +4,15 @@
 import { useSyncExternalStore } from 'react';
 import type { TagValueView } from '../../../common/live-values-message.ts';
 
+/** how long a changed value stays marked (the mark then fades out) */
+export const CHANGED_MARK_MS = 2_000;
+
 export interface LiveValue {
   view: TagValueView;
-  /** when the value last changed (ms, the renderer's clock): drives the "changed recently" mark */
+  /** when the value last changed (ms, the renderer's clock); 0 when not seen to change */
   changedAt: number;
+  /** changed within CHANGED_MARK_MS: the "changed recently" mark */
+  marked: boolean;
 }
 
 function sameValue(a: TagValueView['value'], b: TagValueView['value']): boolean {
@@ -39,26 +44,38 @@ export class LiveValueStore {
    */
   reset(views: readonly TagValueView[], now = Date.now()): void {
     const before = new Map(this.values);
+    const marked: string[] = [];
     this.values.clear();
     for (const view of views) {
       const held = before.get(view.tagId);
-      const changed = held !== undefined && isChange(held.view, view);
-      this.values.set(view.tagId, { view, changedAt: changed ? now : (held?.changedAt ?? 0) });
+      if (held && isChange(held.view, view)) {
+        this.values.set(view.tagId, { view, changedAt: now, marked: true });
+        marked.push(view.tagId);
+      } else {
+        this.values.set(view.tagId, { view, changedAt: held?.changedAt ?? 0, marked: held?.marked ?? false });
+      }
     }
     for (const tagId of new Set([...before.keys(), ...this.values.keys()])) {
       if (before.get(tagId) !== this.values.get(tagId)) this.notify(tagId);
     }
+    this.unmarkLater(marked, now);
   }
 
   /** Applies a batch; an older update than the one held (by sequence number) is ignored. */
   apply(views: readonly TagValueView[], now = Date.now()): void {
+    const marked: string[] = [];
     for (const view of views) {
       const held = this.values.get(view.tagId);
       if (held && held.view.sequenceId >= view.sequenceId) continue;
-      const changed = !held || isChange(held.view, view);
-      this.values.set(view.tagId, { view, changedAt: changed ? now : (held?.changedAt ?? 0) });
+      if (!held || isChange(held.view, view)) {
+        this.values.set(view.tagId, { view, changedAt: now, marked: true });
+        marked.push(view.tagId);
+      } else {
+        this.values.set(view.tagId, { view, changedAt: held.changedAt, marked: held.marked });
+      }
       this.notify(view.tagId);
     }
+    this.unmarkLater(marked, now);
   }
 
   subscribe(tagId: string, listener: () => void): () => void {
@@ -69,6 +86,20 @@ export class LiveValueStore {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(tagId);
     };
+  }
+
+  // One timer per batch, not one per changed cell: the marks of a batch end together, in one
+  // render, and the tags that changed again since keep theirs (their own batch ends them).
+  private unmarkLater(tagIds: readonly string[], changedAt: number): void {
+    if (tagIds.length === 0) return;
+    setTimeout(() => {
+      for (const tagId of tagIds) {
+        const held = this.values.get(tagId);
+        if (!held?.marked || held.changedAt !== changedAt) continue;
+        this.values.set(tagId, { ...held, marked: false });
+        this.notify(tagId);
+      }
+    }, CHANGED_MARK_MS);
   }
 
   private notify(tagId: string): void {
