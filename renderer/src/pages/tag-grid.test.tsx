@@ -116,6 +116,24 @@ describe('TagGrid', () => {
     expect(last - first).toBeLessThan(40);
   });
 
+  it('reuses the row elements for the rows scrolling in, dropping a focus on a row that left', async () => {
+    renderGrid();
+    const before = new Set(screen.getAllByTestId('tag-row'));
+    const focused = screen.getByText('tag_00000').closest<HTMLElement>('[data-testid="tag-row"]')!;
+    focused.focus();
+    const scroller = screen.getByTestId('tag-grid-scroller');
+    await act(async () => {
+      scroller.scrollTop = 200 * ROW_HEIGHT;
+      scroller.dispatchEvent(new Event('scroll'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    const after = screen.getAllByTestId('tag-row');
+    expect(after.map((row) => row.textContent)).toContainEqual(expect.stringContaining('tag_00200'));
+    expect(after.every((row) => before.has(row))).toBe(true);
+    expect(after).toHaveLength(before.size);
+    expect(document.activeElement).not.toBe(focused);
+  });
+
   it('shows a live value in its row, marked as changed when it changes', () => {
     renderGrid();
     const valueOf = (name: string) =>

@@ -75,13 +75,24 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
     [t],
   );
   const scroller = useRef<HTMLDivElement>(null);
-  // A few rows beyond the view: enough for a scroll step, and each one more re-renders with every
-  // live batch.
+  const slots = useRef(0);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
+    // A few rows beyond the view: enough for a scroll step, and each one more re-renders with
+    // every live batch.
     overscan: 4,
+    // Always as many rows as the view has ever needed (its slots), each row element keyed by its
+    // slot: a row scrolling in takes over the elements of the one scrolling out, so a scroll step
+    // changes some text instead of making a dozen new elements for the browser to style.
+    rangeExtractor: (range) => {
+      const size = Math.max(slots.current, range.endIndex - range.startIndex + 1 + 2 * range.overscan);
+      slots.current = size;
+      const start = Math.max(0, Math.min(range.startIndex - range.overscan, range.count - size));
+      const end = Math.min(range.count, start + size);
+      return Array.from({ length: end - start }, (_, i) => start + i);
+    },
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -122,7 +133,7 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
             const row = rows[item.index] as TagRow;
             return (
               <GridRow
-                key={row.id}
+                key={item.index % slots.current}
                 row={row}
                 index={item.index}
                 top={item.start}
@@ -176,8 +187,18 @@ interface GridRowProps {
 const GridRow = memo(function GridRow(props: GridRowProps) {
   const { row, index, top, deviceName, labels, selected, onToggle, onOpen, onWrite } = props;
   const accessLabel = labels.access[row.accessType];
+  const element = useRef<HTMLDivElement>(null);
+  const shown = useRef(row.id);
+  // The element now shows another tag: a focus inside it belonged to the tag that scrolled away
+  // (as when a row leaves the page), so it goes, rather than moving to this one.
+  useEffect(() => {
+    if (shown.current === row.id) return;
+    shown.current = row.id;
+    if (element.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
+  }, [row.id]);
   return (
     <div
+      ref={element}
       role="row"
       className="tag-grid-columns tag-grid-row"
       aria-rowindex={index + 2}
@@ -249,7 +270,10 @@ const LiveCells = memo(function LiveCells(props: {
   return (
     <>
       <div role="gridcell" className="mono" data-testid="tag-value">
-        <span className={marked ? 'changed' : undefined}>{view ? liveValueText(view.value) : '—'}</span>
+        {/* keyed by tag: a row element taken over by another tag does not fade the old mark */}
+        <span key={tagId} className={marked ? 'changed' : undefined}>
+          {view ? liveValueText(view.value) : '—'}
+        </span>
       </div>
       <div role="gridcell" title={unit || undefined}>
         {unit}

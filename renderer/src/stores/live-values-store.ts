@@ -1,7 +1,7 @@
 // The latest value of every tag the tag browser streams (the rows in view and around them), keyed
 // by tag id. A batch of changes wakes only the rows showing those tags (each row listens to its
 // own tag), so a batch never re-renders the whole grid.
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import type { TagValueView } from '../../../common/live-values-message.ts';
 
 /** how long a changed value stays marked (the mark then fades out) */
@@ -112,8 +112,7 @@ export const liveValues = new LiveValueStore();
 
 /** One tag's live value; the calling component re-renders only when that tag changes. */
 export function useLiveValue(tagId: string, store: LiveValueStore = liveValues): LiveValue | undefined {
-  return useSyncExternalStore(
-    (listener) => store.subscribe(tagId, listener),
-    () => store.get(tagId),
-  );
+  // stable per tag: a new subscribe function would resubscribe on every render
+  const subscribe = useCallback((listener: () => void) => store.subscribe(tagId, listener), [store, tagId]);
+  return useSyncExternalStore(subscribe, () => store.get(tagId));
 }
