@@ -7,6 +7,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TagValueView } from '../../../common/live-values-message.ts';
 import { startI18n } from '../i18n/i18n.ts';
+import { stubLayout } from '../test-support/jsdom-layout.ts';
 import { liveValues } from '../stores/live-values-store.ts';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
 
@@ -53,35 +54,18 @@ function value(i: number, v: number, sequenceId: number): TagValueView {
   };
 }
 
-const restore: Array<() => void> = [];
-/** Gives every element of `prototype` a property for the test's duration. */
-function stub(prototype: object, name: string, descriptor: PropertyDescriptor): void {
-  const before = Object.getOwnPropertyDescriptor(prototype, name);
-  Object.defineProperty(prototype, name, { configurable: true, ...descriptor });
-  restore.push(() => {
-    if (before) Object.defineProperty(prototype, name, before);
-    else delete (prototype as Record<string, unknown>)[name];
-  });
-}
-
+let restoreLayout: () => void;
 beforeAll(() => {
   startI18n('en');
-  stub(HTMLElement.prototype, 'clientHeight', { get: () => GRID_HEIGHT });
-  stub(HTMLElement.prototype, 'clientWidth', { get: () => 1000 });
-  stub(HTMLElement.prototype, 'offsetHeight', { get: () => GRID_HEIGHT });
-  stub(HTMLElement.prototype, 'offsetWidth', { get: () => 1000 });
-  stub(Element.prototype, 'scrollHeight', { get: () => TAGS * ROW_HEIGHT });
-  const scrollTops = new WeakMap<Element, number>();
-  stub(Element.prototype, 'scrollTop', {
-    get(this: Element) {
-      return scrollTops.get(this) ?? 0;
-    },
-    set(this: Element, top: number) {
-      scrollTops.set(this, top);
-    },
+  restoreLayout = stubLayout({
+    clientHeight: GRID_HEIGHT,
+    clientWidth: 1000,
+    offsetHeight: GRID_HEIGHT,
+    offsetWidth: 1000,
+    scrollHeight: TAGS * ROW_HEIGHT,
   });
 });
-afterAll(() => restore.forEach((undo) => undo()));
+afterAll(() => restoreLayout());
 afterEach(() => {
   cleanup();
   liveValues.reset([]);
@@ -149,13 +133,15 @@ describe('TagGrid', () => {
   });
 
   it('offers the write button on writable rows only; it opens the dialog without selecting', () => {
-    const { onWrite, onToggle } = renderGrid();
+    const { onWrite, onToggle, onOpen } = renderGrid();
     const buttons = screen.getAllByRole('button', { name: /^Write tag_/ });
     expect(buttons[0]!.getAttribute('aria-label')).toContain('tag_00000');
     expect(screen.queryByRole('button', { name: /tag_00001/ })).toBeNull();
     fireEvent.click(buttons[0]!);
     expect(onWrite).toHaveBeenCalledWith(ROWS[0]);
     expect(onToggle).not.toHaveBeenCalled();
+    fireEvent.keyDown(buttons[0]!, { key: 'Enter' });
+    expect(onOpen).not.toHaveBeenCalled(); // the button's own Enter, not the row's
     fireEvent.keyDown(screen.getByText('tag_00001').closest('[data-testid="tag-row"]')!, { key: ' ' });
     expect(onToggle).toHaveBeenCalledWith('id-1');
   });

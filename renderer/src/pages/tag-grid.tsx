@@ -209,6 +209,7 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       onClick={() => onToggle(row.id)}
       onDoubleClick={() => onOpen(row)}
       onKeyDown={(event) => {
+        if (event.target !== event.currentTarget) return; // the write button handles its own keys
         if (event.key === ' ') {
           event.preventDefault();
           onToggle(row.id);
