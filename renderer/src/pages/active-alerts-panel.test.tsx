@@ -6,6 +6,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startI18n } from '../i18n/i18n.ts';
+import { stubLayout } from '../test-support/jsdom-layout.ts';
 import type { ActiveAlert } from '../stores/active-alerts-store.ts';
 import { ActiveAlertsPanel } from './active-alerts-panel.tsx';
 
@@ -47,42 +48,18 @@ function alert(i: number): ActiveAlert {
   };
 }
 
-const restore: Array<() => void> = [];
-/** Gives every element of `prototype` a property for the test's duration. */
-function stub(prototype: object, name: string, descriptor: PropertyDescriptor): void {
-  const before = Object.getOwnPropertyDescriptor(prototype, name);
-  Object.defineProperty(prototype, name, { configurable: true, ...descriptor });
-  restore.push(() => {
-    if (before) Object.defineProperty(prototype, name, before);
-    else delete (prototype as Record<string, unknown>)[name];
-  });
-}
-
+let restoreLayout: () => void;
 beforeAll(() => {
   startI18n('en');
-  // the scroller is LIST_HEIGHT high, each row ROW_HEIGHT (the header too); scrolling moves
-  // scrollTop and says so
-  stub(HTMLElement.prototype, 'clientHeight', { get: () => LIST_HEIGHT });
-  stub(HTMLElement.prototype, 'clientWidth', { get: () => 1000 });
-  stub(HTMLElement.prototype, 'offsetHeight', { get: () => ROW_HEIGHT });
-  stub(Element.prototype, 'scrollHeight', { get: () => (STORM + 1) * ROW_HEIGHT });
-  const scrollTops = new WeakMap<Element, number>();
-  stub(Element.prototype, 'scrollTop', {
-    get(this: Element) {
-      return scrollTops.get(this) ?? 0;
-    },
-    set(this: Element, value: number) {
-      scrollTops.set(this, value);
-    },
-  });
-  stub(Element.prototype, 'scrollTo', {
-    value(this: Element, options: ScrollToOptions) {
-      this.scrollTop = options.top ?? this.scrollTop;
-      this.dispatchEvent(new Event('scroll'));
-    },
+  // the scroller is LIST_HEIGHT high, each row ROW_HEIGHT (the header too)
+  restoreLayout = stubLayout({
+    clientHeight: LIST_HEIGHT,
+    clientWidth: 1000,
+    offsetHeight: ROW_HEIGHT,
+    scrollHeight: (STORM + 1) * ROW_HEIGHT,
   });
 });
-afterAll(() => restore.forEach((undo) => undo()));
+afterAll(() => restoreLayout());
 afterEach(cleanup);
 
 describe('ActiveAlertsPanel', () => {

@@ -1,10 +1,9 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
 // scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
 // a batch of changes re-renders those rows' cells, never the grid.
-import EditIcon from '@mui/icons-material/Edit';
-import { Box, GlobalStyles, IconButton } from '@mui/material';
+import { Box, GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useReducer, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, type TagAccess } from '../../../common/enums.ts';
 import type { QualityName } from '../../../common/live-values-message.ts';
@@ -17,8 +16,6 @@ import { tagIsWritable } from './tag-write-form.ts';
 export type TagRow = ApiOutputs['tags']['list']['tags'][number];
 
 const ROW_HEIGHT = 32;
-/** how long a changed value stays marked (the mark then fades out) */
-export const CHANGED_MARK_MS = 2_000;
 // One CSS grid template for the header and every row, so the columns line up. At 1280 px the
 // grid is about 800 px wide, less a scrollbar: the short columns get the width of their usual
 // longest content at 13 px (40001:CDAB, "ByteArray", "Uncertain", "11:36:19 AM", "Read/write"),
@@ -35,6 +32,10 @@ const COLUMNS = [
   { key: 'access', track: '70px' },
   { key: 'write', track: '34px' },
 ] as const;
+// Material's "Edit" icon as a plain path: an MUI IconButton per writable row (ripple, emotion
+// styles, an SvgIcon) made each row that scrolled into view several times costlier to mount.
+const EDIT_ICON_PATH =
+  'M3 17.25V21h3.75L17.81 9.94l-3.75-3.75zM20.71 7.04c.39-.39.39-1.02 0-1.41l-2.34-2.34a.996.996 0 0 0-1.41 0l-1.83 1.83 3.75 3.75z';
 const TEMPLATE = COLUMNS.map((column) => column.track).join(' ');
 const CELL_GAP = 8;
 const FONT_SIZE = 13;
@@ -47,6 +48,8 @@ interface TagGridProps {
   onOpen(tag: TagRow): void;
   /** opens the write dialog; absent when the signed-in role may not write */
   onWrite?: (tag: TagRow) => void;
+  /** the rows in the page changed (indexes into `rows`, first..last inclusive) */
+  onViewChange?: (first: number, last: number) => void;
 }
 
 /** The words the rows show, looked up once per language rather than per row and update. */
@@ -58,7 +61,10 @@ interface GridLabels {
 
 const QUALITIES: readonly QualityName[] = ['Good', 'Uncertain', 'Bad'];
 
-export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite }: TagGridProps) {
+// memo: the page re-renders for its own state (the live window, the stream's state); the grid
+// only when its rows, selection or handlers do.
+export const TagGrid = memo(function TagGrid(props: TagGridProps) {
+  const { rows, deviceNames, selected, onToggle, onOpen, onWrite, onViewChange } = props;
   const { t } = useTranslation();
   const labels = useMemo<GridLabels>(
     () => ({
@@ -69,14 +75,31 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
     [t],
   );
   const scroller = useRef<HTMLDivElement>(null);
-  // A few rows beyond the view: enough for a scroll step, and each one more re-renders with every
-  // live batch.
+  const slots = useRef(0);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
+    // A few rows beyond the view: enough for a scroll step, and each one more re-renders with
+    // every live batch.
     overscan: 4,
+    // Always as many rows as the view has ever needed (its slots), each row element keyed by its
+    // slot: a row scrolling in takes over the elements of the one scrolling out, so a scroll step
+    // changes some text instead of making a dozen new elements for the browser to style.
+    rangeExtractor: (range) => {
+      const size = Math.max(slots.current, range.endIndex - range.startIndex + 1 + 2 * range.overscan);
+      slots.current = size;
+      const start = Math.max(0, Math.min(range.startIndex - range.overscan, range.count - size));
+      const end = Math.min(range.count, start + size);
+      return Array.from({ length: end - start }, (_, i) => start + i);
+    },
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (last >= first) onViewChange?.(first, last);
+  }, [first, last, rows, onViewChange]);
   return (
     <Box
       role="grid"
@@ -85,17 +108,7 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
       sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 }}
     >
       <TagGridStyles />
-      <div role="row" className="tag-grid-columns tag-grid-header">
-        {COLUMNS.map((column) => (
-          <div
-            role="columnheader"
-            key={column.key}
-            title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
-          >
-            {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
-          </div>
-        ))}
-      </div>
+      <GridHeader />
       {/* contain: the browser lays out only what is inside while the list scrolls; an opaque
           background lets it scroll the list on the compositor instead of repainting it */}
       <Box
@@ -116,11 +129,11 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
           className={virtualizer.isScrolling ? 'tag-grid-scrolling' : undefined}
           sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}
         >
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index] as TagRow;
             return (
               <GridRow
-                key={row.id}
+                key={item.index % slots.current}
                 row={row}
                 index={item.index}
                 top={item.start}
@@ -137,7 +150,25 @@ export function TagGrid({ rows, deviceNames, selected, onToggle, onOpen, onWrite
       </Box>
     </Box>
   );
-}
+});
+
+/** The column headings: rendered once per language, not with every scroll step of the grid. */
+const GridHeader = memo(function GridHeader() {
+  const { t } = useTranslation();
+  return (
+    <div role="row" className="tag-grid-columns tag-grid-header">
+      {COLUMNS.map((column) => (
+        <div
+          role="columnheader"
+          key={column.key}
+          title={column.key === 'write' ? undefined : t(`tags.columns.${column.key}`)}
+        >
+          {column.key === 'write' ? '' : t(`tags.columns.${column.key}`)}
+        </div>
+      ))}
+    </div>
+  );
+});
 
 interface GridRowProps {
   row: TagRow;
@@ -156,8 +187,18 @@ interface GridRowProps {
 const GridRow = memo(function GridRow(props: GridRowProps) {
   const { row, index, top, deviceName, labels, selected, onToggle, onOpen, onWrite } = props;
   const accessLabel = labels.access[row.accessType];
+  const element = useRef<HTMLDivElement>(null);
+  const shown = useRef(row.id);
+  // The element now shows another tag: a focus inside it belonged to the tag that scrolled away
+  // (as when a row leaves the page), so it goes, rather than moving to this one.
+  useEffect(() => {
+    if (shown.current === row.id) return;
+    shown.current = row.id;
+    if (element.current?.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
+  }, [row.id]);
   return (
     <div
+      ref={element}
       role="row"
       className="tag-grid-columns tag-grid-row"
       aria-rowindex={index + 2}
@@ -168,6 +209,7 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       onClick={() => onToggle(row.id)}
       onDoubleClick={() => onOpen(row)}
       onKeyDown={(event) => {
+        if (event.target !== event.currentTarget) return; // the write button handles its own keys
         if (event.key === ' ') {
           event.preventDefault();
           onToggle(row.id);
@@ -193,17 +235,20 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       </div>
       <div role="gridcell" className="write">
         {onWrite && (
-          <IconButton
-            size="small"
+          <button
+            type="button"
             aria-label={labels.write(row.name)}
+            title={labels.write(row.name)}
             data-testid="write-tag"
             onClick={(event) => {
               event.stopPropagation();
               onWrite(row);
             }}
           >
-            <EditIcon fontSize="small" />
-          </IconButton>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d={EDIT_ICON_PATH} />
+            </svg>
+          </button>
         )}
       </div>
     </div>
@@ -219,21 +264,17 @@ const LiveCells = memo(function LiveCells(props: {
   const { tagId, unit, qualityLabels } = props;
   const live = useLiveValue(tagId);
   const view = live?.view;
-  const markUntil = live && live.changedAt > 0 ? live.changedAt + CHANGED_MARK_MS : 0;
-  const marked = markUntil > Date.now();
-  // The mark is a class, not an animation: an animation restyles every visible value on every
-  // frame. It ends by a timer, which the tag's next change replaces.
-  const [, expire] = useReducer((count: number) => count + 1, 0);
-  useEffect(() => {
-    if (!marked) return undefined;
-    const timer = setTimeout(expire, markUntil - Date.now());
-    return () => clearTimeout(timer);
-  }, [marked, markUntil]);
+  // The mark is a class the store clears for a whole batch at once, not an animation (which would
+  // restyle every visible value on every frame) nor a timer per cell.
+  const marked = live?.marked ?? false;
   const quality = view && qualityLabels[view.quality] + (view.reason ? ` (${view.reason})` : '');
   return (
     <>
       <div role="gridcell" className="mono" data-testid="tag-value">
-        <span className={marked ? 'changed' : undefined}>{view ? liveValueText(view.value) : '—'}</span>
+        {/* keyed by tag: a row element taken over by another tag does not fade the old mark */}
+        <span key={tagId} className={marked ? 'changed' : undefined}>
+          {view ? liveValueText(view.value) : '—'}
+        </span>
       </div>
       <div role="gridcell" title={unit || undefined}>
         {unit}
@@ -278,6 +319,8 @@ const TagGridStyles = memo(function TagGridStyles() {
           left: 0,
           right: 0,
           height: ROW_HEIGHT,
+          // a row's layout and paint stay inside it: a new value re-lays out one row, not the list
+          contain: 'strict',
           borderBottom: `1px solid ${theme.palette.divider}`,
           cursor: 'pointer',
           '&:hover': { background: theme.palette.action.hover },
@@ -285,7 +328,23 @@ const TagGridStyles = memo(function TagGridStyles() {
           '&[aria-disabled="true"]': { opacity: 0.55 },
           '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
           '& > .mono': { fontFamily: 'monospace' },
-          '& > .write': { overflow: 'visible' },
+          '& > .write': { overflow: 'visible', display: 'flex' },
+          '& > .write > button': {
+            display: 'inline-flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            width: 28,
+            height: 28,
+            padding: 0,
+            border: 0,
+            borderRadius: '50%',
+            background: 'transparent',
+            color: theme.palette.action.active,
+            cursor: 'pointer',
+            '&:hover': { background: theme.palette.action.hover },
+            '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
+          },
+          '& > .write svg': { width: 20, height: 20, fill: 'currentColor' },
           '& [data-quality="Uncertain"]': { color: theme.palette.warning.main },
           '& [data-quality="Bad"]': { color: theme.palette.error.main },
           // the "changed" mark: on at once, faded out when it ends

@@ -15,7 +15,7 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, TAG_DATA_TYPES } from '../../../common/enums.ts';
 import { roleMay } from '../auth/role-access.ts';
@@ -27,6 +27,7 @@ import { useApiQuery } from '../components/use-api-query.ts';
 import { formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
 import { AddToTrendButton } from './add-to-trend-button.tsx';
+import { nextLiveWindow, type RowWindow } from './live-window.ts';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
 import { TagWriteDialog } from './tag-write-dialog.tsx';
 import { tagIsWritable } from './tag-write-form.ts';
@@ -60,8 +61,7 @@ export default function TagsPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [writing, setWriting] = useState<TagRow | null>(null);
   const mayWrite = roleMay(user.role, 'write-tags');
-  const deviceIds = useMemo(() => (devices.data ?? []).map((device) => device.id).slice(0, 1_000), [devices.data]);
-  const live = useLiveValues(deviceIds);
+  const [liveRows, setLiveRows] = useState<RowWindow | null>(null);
   const query = useDeferredValue(search.trim().toLowerCase());
 
   const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
@@ -85,14 +85,33 @@ export default function TagsPage() {
     [tags.data, deviceId, dataType, access, query],
   );
 
-  function toggle(tagId: string) {
+  // Live values for the rows in view and around them (and the tag being written), not every tag.
+  const liveTagIds = useMemo(() => {
+    const ids = liveRows ? rows.slice(liveRows.start, liveRows.end).map((tag) => tag.id) : [];
+    if (writing && !ids.includes(writing.id)) ids.push(writing.id);
+    return ids;
+  }, [rows, liveRows, writing]);
+  const live = useLiveValues(liveTagIds);
+  const viewChanged = useCallback(
+    (first: number, last: number) => setLiveRows((held) => nextLiveWindow(held, first, last)),
+    [],
+  );
+
+  // stable handlers: the grid's rows re-render only when their own props change
+  const toggle = useCallback((tagId: string) => {
     setSelected((previous) => {
       const next = new Set(previous);
       if (next.has(tagId)) next.delete(tagId);
       else next.add(tagId);
       return next;
     });
-  }
+  }, []);
+  const open = useCallback(
+    (tag: TagRow) => {
+      if (mayWrite && tagIsWritable(tag)) setWriting(tag);
+    },
+    [mayWrite],
+  );
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
@@ -192,10 +211,9 @@ export default function TagsPage() {
               deviceNames={deviceNames}
               selected={selected}
               onToggle={toggle}
-              onOpen={(tag) => {
-                if (mayWrite && tagIsWritable(tag)) setWriting(tag);
-              }}
+              onOpen={open}
               onWrite={mayWrite ? setWriting : undefined}
+              onViewChange={viewChanged}
             />
           )}
         </Paper>

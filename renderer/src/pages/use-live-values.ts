@@ -1,5 +1,6 @@
-// Streams the live values of the given devices' tags into the live value store: a snapshot, then
-// coalesced batches. When the stream fails (the gateway went away, the call was refused) it says
+// Streams the live values of the given tags (the rows in view and around them) into the live
+// value store: a snapshot, then coalesced batches. A new set of tags opens a new stream without
+// blanking the rows. When the stream fails (the gateway went away, the call was refused) it says
 // so in words and opens it again by itself a little later.
 import { useEffect, useState } from 'react';
 import { apiFailure } from '../api/api-error-text.ts';
@@ -13,20 +14,21 @@ const RETRY_MS = 3_000;
 /** a batch at most twice a second: a person reads no faster, and the grid stays calm */
 const INTERVAL_MS = 500;
 
-export function useLiveValues(deviceIds: readonly string[]): LiveState {
+export function useLiveValues(tagIds: readonly string[]): LiveState {
   const [state, setState] = useState<LiveState>({ kind: 'connecting' });
   const offline = useSession((session) => session.offline);
-  const key = deviceIds.join(',');
+  const key = tagIds.join(',');
 
   useEffect(() => {
-    if (deviceIds.length === 0) return undefined;
+    if (tagIds.length === 0) return undefined;
     let subscription: { unsubscribe(): void } | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ended = false;
     const open = () => {
-      setState({ kind: 'connecting' });
+      // scrolling on while live opens a new stream: still live, nothing to re-render for it
+      setState((previous) => (previous.kind === 'live' ? previous : { kind: 'connecting' }));
       subscription = api.tags.live.subscribe(
-        { deviceIds: [...deviceIds], intervalMs: INTERVAL_MS },
+        { tagIds: [...tagIds], intervalMs: INTERVAL_MS },
         {
           onData(message) {
             if (message.kind === 'snapshot') liveValues.reset(message.values);
@@ -47,7 +49,7 @@ export function useLiveValues(deviceIds: readonly string[]): LiveState {
       clearTimeout(retry);
       subscription?.unsubscribe();
     };
-  }, [key]); // the device list (as text) is the stream's identity
+  }, [key]); // the tag list (as text) is the stream's identity
 
   return offline ? { kind: 'offline' } : state;
 }
