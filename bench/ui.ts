@@ -116,16 +116,18 @@ async function measureStart(page: Page, dataDir: string): Promise<StartTiming> {
   const started = performance.now();
   const child = startServer(dataDir, port);
   try {
-    const health = (async () => {
-      let httpUp: number | undefined;
-      await waitFor(async () => {
-        const response = await fetch(`${url}/healthz`);
-        httpUp ??= performance.now() - started;
-        if (!response.ok) throw new Error(`healthz ${response.status}`);
-      });
-      return { httpUp: httpUp as number, gatewayReady: performance.now() - started };
-    })();
-    await waitFor(() => page.goto(url, { timeout: 2_000 }));
+    // The page is opened once the server answers, as a user opens the address it prints (a
+    // browser retrying a refused connection in a loop would reload a page that is loading).
+    let httpUp: number | undefined;
+    const health = waitFor(async () => {
+      const response = await fetch(`${url}/healthz`);
+      httpUp ??= performance.now() - started;
+      if (!response.ok) throw new Error(`healthz ${response.status}`);
+    }).then(() => ({ httpUp: httpUp as number, gatewayReady: performance.now() - started }));
+    await waitFor(async () => {
+      if (httpUp === undefined) throw new Error('not listening yet');
+    });
+    await page.goto(url, { timeout: 60_000 });
     const button = page.getByRole('button', { name: 'Sign in' });
     await button.waitFor({ state: 'visible', timeout: 60_000 });
     if (!(await button.isEnabled())) throw new Error('the Sign in button is visible but disabled');

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
+import { STARTUP_PATH } from '../../common/startup-endpoint.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { apiHarness, TEST_PASSWORD, type ApiHarness } from '../../test/api-harness.ts';
@@ -20,6 +21,13 @@ import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 async function health(server: RunningHttpServer): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${server.url}/healthz`);
   return { status: response.status, body: await response.json() };
+}
+
+/** The start's state over plain HTTP, as the page reads it before its WebSocket answers. */
+async function startupOverHttp(server: RunningHttpServer): Promise<unknown> {
+  const response = await fetch(`${server.url}${STARTUP_PATH}`);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  return response.json();
 }
 
 async function refusal(call: Promise<unknown>): Promise<{ message: string; code?: string; reason?: string }> {
@@ -95,6 +103,7 @@ describe('a gateway that is still starting', () => {
     startup.stage('historian');
     await expect.poll(() => progress.states.length).toBe(2);
     expect(await health(server)).toMatchObject({ status: 503, body: { status: 'starting', stage: 'historian' } });
+    expect(await startupOverHttp(server)).toEqual(progress.states[1]);
 
     // The gateway comes up: the stream ends with "ready", and the same connection is served.
     const h: ApiHarness = await apiHarness(await backend.open());
@@ -108,6 +117,7 @@ describe('a gateway that is still starting', () => {
     ]);
     expect(await client.api.auth.setupStatus.query()).toEqual({ needsFirstAdmin: true, setupCodeRequired: false });
     expect(await health(server)).toEqual({ status: 200, body: { status: 'ok', database: 'pglite' } });
+    expect(await startupOverHttp(server)).toEqual({ phase: 'ready' });
     // Asked after the start, system.startup answers "ready" and ends.
     const late = followStartup(client);
     await late.done;
@@ -141,6 +151,7 @@ describe('a gateway that is still starting', () => {
       new RegExp(`^Cannot connect to PostgreSQL at postgresql://gateway:\\*\\*\\*@127\\.0\\.0\\.1:${port}/gateway: `),
     );
     expect(await health(server)).toEqual({ status: 503, body: { status: 'failed', message: failed.message } });
+    expect(await startupOverHttp(server)).toEqual(failed);
     expect(await refusal(client.api.auth.session.query())).toEqual({
       message: `The gateway could not start: ${failed.message}`,
       code: 'SERVICE_UNAVAILABLE',

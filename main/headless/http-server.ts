@@ -1,10 +1,11 @@
-// The headless HTTP server: the built renderer, a health endpoint, the API's WebSocket at /api,
-// and security headers on every response. Binds 127.0.0.1 unless told otherwise; HTTPS when given
+// The headless HTTP server: the built renderer, a health endpoint, the start's state for the page
+// (common/startup-endpoint.ts), the API's WebSocket at /api, and security headers on every response. Binds 127.0.0.1 unless told otherwise; HTTPS when given
 // a certificate and key. It starts before the gateway has (serve.ts), so that the sign-in page
 // shows at once: /healthz says whether the gateway is starting, running or failed to start.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { STARTUP_PATH } from '../../common/startup-endpoint.ts';
 import type { GatewayStartup, StartupState } from '../gateway/gateway-startup.ts';
 import { SECURITY_HEADERS } from '../renderer-serving/security-headers.ts';
 import { staticFileHandler } from './static-files.ts';
@@ -55,6 +56,13 @@ export async function startHttpServer(gateway: GatewayStartup, options: HttpServ
       res
         .writeHead(405, { allow: 'GET, HEAD', connection: 'close', 'content-type': 'text/plain; charset=utf-8' })
         .end('Method not allowed');
+      return;
+    }
+    if (req.url === STARTUP_PATH) {
+      // common/startup-endpoint.ts: the page's form before the API's modules have loaded
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+        .end(JSON.stringify(gateway.state()));
       return;
     }
     if (req.url === '/healthz') {

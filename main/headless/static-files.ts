@@ -2,7 +2,14 @@
 // names (and which it may not) is decided by renderer-serving/renderer-files.ts.
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STARTUP_PATH } from '../../common/startup-endpoint.ts';
 import { findRendererFile } from '../renderer-serving/renderer-files.ts';
+
+/**
+ * Sent with the page: the browser asks for the start's state while it still parses the scripts,
+ * which the page then reads without a round trip (renderer/src/stores/session-store.ts).
+ */
+const PAGE_PRELOADS = `<${STARTUP_PATH}>; rel=preload; as=fetch; crossorigin=anonymous`;
 
 export function staticFileHandler(root: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -16,6 +23,7 @@ export function staticFileHandler(root: string) {
       'content-type': found.contentType,
       'content-length': found.size,
       'cache-control': found.cacheControl,
+      ...(found.contentType.startsWith('text/html') && { link: PAGE_PRELOADS }),
     });
     if (req.method === 'HEAD') {
       res.end();

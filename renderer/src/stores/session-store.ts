@@ -4,8 +4,11 @@
 //
 // The page may open while the gateway is still starting (its HTTP server and the desktop window
 // come first): the store follows system.startup, shows the sign-in form with the start's progress,
-// and a sign-in sent meanwhile waits for the gateway (gatewayReady) before it goes out.
+// and a sign-in sent meanwhile waits for the gateway (gatewayReady) before it goes out. In a
+// browser the start's state is read over plain HTTP too (startupOverHttp): the WebSocket's first
+// answer waits for the API's modules to load on the server, the form need not.
 import { create } from 'zustand';
+import { STARTUP_PATH } from '../../../common/startup-endpoint.ts';
 import type { StartupState } from '../../../main/gateway/gateway-startup.ts';
 import { createApiClient, type ApiClient, type ApiOutputs } from '../api/api-client.ts';
 
@@ -67,12 +70,34 @@ export function gatewayReady(): Promise<void> {
   return ready;
 }
 
+/**
+ * The start's state from the headless server over HTTP, shown while the WebSocket still connects;
+ * nothing in the desktop window (its API answers at once over IPC) or when the request fails (the
+ * WebSocket's answer, or its error, follows anyway).
+ */
+async function startupOverHttp(): Promise<void> {
+  if ((window as { gatewayApi?: unknown }).gatewayApi) return;
+  let state: StartupState;
+  try {
+    // the same request as the page's preload (static-files.ts), so it is answered by that one
+    const response = await fetch(STARTUP_PATH);
+    if (!response.ok) return;
+    state = (await response.json()) as StartupState;
+  } catch {
+    return;
+  }
+  if (useSession.getState().access.kind !== 'connecting') return;
+  if (state.phase === 'starting') useSession.setState({ access: { kind: 'starting', progress: state } });
+  else if (state.phase === 'failed') useSession.setState({ access: { kind: 'start-failed', message: state.message } });
+}
+
 export const useSession = create<SessionState>()((set, get) => ({
   access: { kind: 'connecting' },
   expired: false,
   offline: false,
   start() {
     started ??= (async () => {
+      void startupOverHttp();
       try {
         await gatewayReady();
         const [status, session] = await Promise.all([api.auth.setupStatus.query(), api.auth.session.query()]);

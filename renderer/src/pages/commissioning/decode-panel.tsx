@@ -76,6 +76,7 @@ export function DecodePanel({ from }: { from: ReadRegisters | null }) {
     if (!parsed.ok || !displayed.trim() || displayedProblem || !offsetValid) return;
     setBusy(true);
     setFailure(null);
+    setCreated(null);
     try {
       setCandidates(
         await api.commissioning.decode.query({

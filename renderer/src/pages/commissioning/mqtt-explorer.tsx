@@ -88,6 +88,7 @@ export function MqttExplorer() {
     running.current = true;
     setListening(true);
     setFailure(null);
+    setCreated(null);
     const input = {
       endpoint: url.trim(),
       filter: filter.trim() || '#',
@@ -195,6 +196,7 @@ export function MqttExplorer() {
                 setTopics(new Map());
                 setDropped(0);
                 setSelected(null);
+                setCreated(null);
               }}
               disabled={topics.size === 0}
               sx={{ mt: 1 }}

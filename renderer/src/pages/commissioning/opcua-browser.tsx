@@ -106,6 +106,7 @@ export function OpcUaBrowser() {
   function connect(event: FormEvent) {
     event.preventDefault();
     setFailure(null);
+    setCreated(null);
     setSelected(null);
     setAttributes(null);
     setTarget({ endpoint: url.trim(), opcua: settings() });

@@ -5,6 +5,7 @@
 import AddIcon from '@mui/icons-material/Add';
 import {
   Alert,
+  Box,
   Button,
   Chip,
   Stack,
@@ -13,6 +14,7 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  Tooltip,
   Typography,
 } from '@mui/material';
 import { useTranslation } from 'react-i18next';
@@ -47,6 +49,20 @@ export function namedMetrics(message: Sparkplug, birth: Sparkplug | undefined): 
         }
       : metric;
   });
+}
+
+/**
+ * A value on one line in tabular figures (a UInt64 has 20 digits; digits that wrap are misread);
+ * a long string is cut with an ellipsis and shown whole in the tooltip.
+ */
+function MetricValueCell({ text }: { text: string }) {
+  return (
+    <TableCell sx={{ fontFamily: 'monospace', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+      <Tooltip title={text} placement="top-start" enterDelay={400}>
+        <Box sx={{ maxWidth: '26ch', overflow: 'hidden', textOverflow: 'ellipsis' }}>{text}</Box>
+      </Tooltip>
+    </TableCell>
+  );
 }
 
 export function SparkplugMetrics(props: {
@@ -93,9 +109,9 @@ export function SparkplugMetrics(props: {
                 <TableRow key={`${metric.alias ?? ''}/${metric.name ?? ''}/${index}`} hover>
                   <TableCell sx={{ fontFamily: 'monospace' }}>{label}</TableCell>
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{metric.dataType}</TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
-                    {metric.isNull ? t('commissioning.mqtt.sparkplug.null') : String(metric.value ?? '—')}
-                  </TableCell>
+                  <MetricValueCell
+                    text={metric.isNull ? t('commissioning.mqtt.sparkplug.null') : String(metric.value ?? '—')}
+                  />
                   <TableCell>
                     {address !== null && tagDataType !== null && (
                       <Button
