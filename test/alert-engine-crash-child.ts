@@ -2,11 +2,10 @@
 // the test's PostgreSQL database. It sends one value that fires the rule and prints
 // "fired <alert id> <sequence id>" once that alert's EventFrame is durable in the WAL; then it
 // waits to be killed (its alert_history insert is held back by the test's lock).
-import { Quality, QualityReason } from '../proto/generated/frame.ts';
 import { AlertEngine } from '../main/alerts/alert-engine.ts';
 import { FrameBus } from '../main/bus/frame-bus.ts';
 import { openDatabase } from '../main/db/database.ts';
-import { openTestWal } from './frame-fixtures.ts';
+import { dataBody, openTestWal } from './frame-fixtures.ts';
 
 const [walDir, url, deviceId, tagId] = process.argv.slice(2);
 if (!walDir || !url || !deviceId || !tagId)
@@ -22,16 +21,4 @@ bus.subscribe({ name: 'crash-test', types: ['event'] }, (frame) => {
   if (status !== 'ACTIVE') return;
   void bus.whenDurable(frame.sequenceId).then(() => process.stdout.write(`fired ${alertId} ${frame.sequenceId}\n`));
 });
-bus.publish({
-  type: 'data',
-  payload: {
-    tagId,
-    deviceId,
-    value: { kind: { $case: 'doubleValue', value: 95 } },
-    rawValue: 95,
-    sourceTimestamp: BigInt(Date.now()) * 1_000_000n,
-    quality: Quality.QUALITY_GOOD,
-    qualityReason: QualityReason.QUALITY_REASON_NONE,
-    errorCode: 0,
-  },
-});
+bus.publish(dataBody(tagId, 95, deviceId));

@@ -9,8 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { alertHistory } from '../../drizzle/schema/alerts.ts';
 import { createPostgresDatabase } from '../../test/database-backends.ts';
-import { openTestWal, tempDir } from '../../test/frame-fixtures.ts';
-import { Quality, QualityReason } from '../../proto/generated/frame.ts';
+import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
 import { FrameBus } from '../bus/frame-bus.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
@@ -117,19 +116,7 @@ describe.skipIf(!postgresUrl)('alert history across a crash between the Event an
       expect(engine.active().map((alert) => alert.id)).toEqual([fired.alertId]);
 
       const send = async (value: number) => {
-        bus.publish({
-          type: 'data',
-          payload: {
-            tagId: tag.id,
-            deviceId: device.id,
-            value: { kind: { $case: 'doubleValue', value } },
-            rawValue: value,
-            sourceTimestamp: BigInt(Date.now()) * 1_000_000n,
-            quality: Quality.QUALITY_GOOD,
-            qualityReason: QualityReason.QUALITY_REASON_NONE,
-            errorCode: 0,
-          },
-        });
+        bus.publish(dataBody(tag.id, value, device.id));
         await new Promise((resolve) => setImmediate(resolve));
       };
       await send(96);
