@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogTitle,
   IconButton,
@@ -35,6 +34,7 @@ import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
+import { FormDialogActions } from '../components/form-dialog-actions.tsx';
 
 type User = ApiOutputs['users']['list'][number];
 type Confirmation = { kind: 'lock' | 'unlock' | 'revoke' | 'delete'; user: User };
@@ -266,12 +266,11 @@ function CreateUserDialog({ onClose }: { onClose(created: boolean): void }) {
             />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('users.create')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={() => onClose(false)}
+          submitting={formState.isSubmitting}
+          label={t('users.create')}
+        />
       </form>
     </Dialog>
   );
@@ -311,12 +310,12 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose(done: bool
             />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" color="warning" disabled={formState.isSubmitting}>
-            {t('users.resetPassword')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={() => onClose(false)}
+          submitting={formState.isSubmitting}
+          label={t('users.resetPassword')}
+          color="warning"
+        />
       </form>
     </Dialog>
   );
