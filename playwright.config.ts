@@ -9,6 +9,8 @@ export default defineConfig({
   // The Electron spec has its own config and script (npm run test:electron).
   testIgnore: 'electron/**',
   outputDir: 'test-results/e2e',
+  // Lists the servers the specs start; its teardown kills any a dead worker left running.
+  globalSetup: './e2e/support/server-registry-setup.ts',
   timeout: 60_000,
   // Signing in hashes a password (scrypt): seconds on a shared 2-core machine under load.
   expect: { timeout: 15_000 },

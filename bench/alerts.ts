@@ -122,7 +122,7 @@ async function phase(s: Setup, withEngine: boolean, run: number, seconds = SECON
   let changeCount = 0;
   let engine: AlertEngine | undefined;
   if (withEngine) {
-    engine = new AlertEngine({ db: s.database.db, bus, communicationDelayMs: null });
+    engine = new AlertEngine({ db: s.database.db, bus, wal, communicationDelayMs: null });
     await engine.start();
     bus.subscribe({ name: 'ui', types: ['event'] }, (frame) => {
       if (frame.type !== 'event' || frame.payload.detail?.$case !== 'alert') return;

@@ -60,7 +60,7 @@ export async function engineHarness(
     events.push(frame.payload.detail.value);
     points.push(alertEventPoint(frame)!);
   });
-  const build = (): AlertEngine => new AlertEngine({ db: database.db, bus, clock, tickMs: 3_600_000, ...options });
+  const build = (): AlertEngine => new AlertEngine({ db: database.db, bus, wal, clock, tickMs: 3_600_000, ...options });
   const harness: EngineHarness = {
     repos,
     bus,

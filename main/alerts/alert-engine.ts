@@ -9,10 +9,16 @@
 // the historian's alert_events point) and is written to alert_history in order, off the
 // evaluation path. After a restart the open alerts, each rule's cooldown and pending conditions
 // are restored from the database, so one episode never fires twice.
+//
+// With the WAL given, no change is lost in a crash between its EventFrame and its row: the
+// engine's durable consumer ("alert-history") moves its checkpoint past an alert EventFrame only
+// once that change's row is committed, and at start the EventFrames after the checkpoint (the
+// changes a crash kept from the database) are written from the WAL before anything is restored.
 import { randomUUID } from 'node:crypto';
 import type { AlertLevel, AlertStatus } from '../../common/enums.ts';
 import {
   EventKind,
+  type AlertLifecycle,
   Quality,
   QualityReason,
   Severity,
@@ -20,10 +26,14 @@ import {
   type Value,
 } from '../../proto/generated/frame.ts';
 import type { FrameBus } from '../bus/frame-bus.ts';
+import { nsToMs } from '../frames/frame-clock.ts';
+import type { Frame } from '../frames/frame.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import type { Database } from '../db/database.ts';
 import { AlertEngineRepository, type TagName } from '../db/repositories/alert-engine-repository.ts';
 import type { AlertHistoryPatch, AlertHistoryRow } from '../db/repositories/alert-history-repository.ts';
+import type { DurableConsumer } from '../wal/durable-consumer.ts';
+import type { FrameWal } from '../wal/frame-wal.ts';
 import { AlertHistoryWriter } from './alert-history-writer.ts';
 import { RuleRuntime, type AlertSource } from './alert-rule-runtime.ts';
 import { activeAlertOf, type ActiveAlert, type OpenAlert, type OpenStatus } from './open-alert.ts';
@@ -39,6 +49,8 @@ export interface EngineClock {
 export interface AlertEngineOptions {
   db: Database;
   bus: FrameBus;
+  /** the bus's WAL: alert changes a crash kept from alert_history are written from it at start */
+  wal?: FrameWal;
   clock?: EngineClock;
   /** how often the timer runs (default 250 ms) */
   tickMs?: number;
@@ -160,6 +172,9 @@ export class AlertEngine {
   private evaluations = 0;
   private fired = 0;
   private started = false;
+  private historyConsumer: DurableConsumer | undefined;
+  /** alert EventFrames after this sequence id are this engine's own; earlier ones are recovered */
+  private liveFrom = 0;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.repo = new AlertEngineRepository(options.db);
@@ -180,6 +195,7 @@ export class AlertEngine {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.recoverHistory();
     const [openRows, episodes, pending] = await Promise.all([
       this.repo.openAlerts(),
       this.repo.lastEpisodes(),
@@ -216,6 +232,92 @@ export class AlertEngine {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.writer.close();
+    await this.historyConsumer?.stop();
+    this.historyConsumer = undefined;
+  }
+
+  // ---------------------------------------------------------------- durable history
+
+  /**
+   * Starts the "alert-history" consumer and waits until it has passed every frame published
+   * before this start: an alert EventFrame among them whose change is not in alert_history (the
+   * process died before the row was committed) is written from the frame.
+   */
+  private async recoverHistory(): Promise<void> {
+    const wal = this.options.wal;
+    if (!wal) return;
+    await wal.flush();
+    this.liveFrom = wal.lastSequenceId;
+    const consumer = await wal.consume('alert-history', (frames) => this.historySink(frames), {
+      types: ['event'],
+      startAt: 'latest',
+      batchSize: 500,
+      stopTimeoutMs: 1_000,
+    });
+    this.historyConsumer = consumer;
+    while (consumer.checkpoint < this.liveFrom) {
+      const { consecutiveFailures, lastError } = consumer.metrics();
+      if (consecutiveFailures >= 5) {
+        await consumer.stop();
+        this.historyConsumer = undefined;
+        throw new Error(`Alert changes in the WAL could not be written to alert_history: ${lastError}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  private async historySink(frames: Frame[]): Promise<void> {
+    let lastOwn = 0;
+    for (const frame of frames) {
+      if (frame.type !== 'event' || frame.payload.detail?.$case !== 'alert') continue;
+      if (frame.sequenceId > this.liveFrom) lastOwn = frame.sequenceId;
+      else await this.recoverChange(frame.sequenceId, nsToMs(frame.timestamp), frame.payload.detail.value);
+    }
+    if (lastOwn > 0) await this.writer.whenCommitted(lastOwn);
+  }
+
+  /** Writes one alert change from its EventFrame unless its row already records it. */
+  private async recoverChange(sequenceId: number, at: number, change: AlertLifecycle): Promise<void> {
+    const stored = await this.repo.transitionsOf(change.alertId);
+    if (stored?.transitions.some((transition) => transition.seq === sequenceId)) return;
+    const status = change.status as AlertStatus;
+    const transition = {
+      at: new Date(at).toISOString(),
+      status,
+      seq: sequenceId,
+      recovered: 'from the WAL after a restart',
+      ...(change.user ? { user: change.user } : {}),
+      ...(change.comment ? { comment: change.comment } : {}),
+    };
+    const durationMs = change.durationSeconds * 1000;
+    const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+    if (!stored) {
+      await this.repo.insertAlert({
+        id: change.alertId,
+        ruleId: change.ruleId || null,
+        deviceId: change.deviceId || null,
+        tagId: change.tagId || null,
+        firedAt: new Date(status === 'ACTIVE' ? at : at - durationMs),
+        triggeredValue: orNull(change.triggeredValue),
+        thresholdValue: orNull(change.thresholdValue),
+        level: change.level as AlertLevel,
+        status: status === 'SUPPRESSED' ? 'ACTIVE' : status,
+        message: change.message,
+        ...(status === 'RESOLVED' ? { resolvedAt: new Date(at), duration: durationMs } : {}),
+        details: { kind: change.ruleId ? 'value' : 'communication', transitions: [transition] },
+      });
+      return;
+    }
+    // A shelving's end time is not in the frame: the alert keeps its real state instead.
+    const patch: AlertHistoryPatch =
+      status === 'RESOLVED'
+        ? { status, resolvedAt: new Date(at), duration: durationMs }
+        : status === 'ACKNOWLEDGED'
+          ? { status, acknowledgedAt: new Date(at), acknowledgedBy: change.user }
+          : status === 'ACTIVE'
+            ? { status }
+            : {};
+    await this.repo.updateAlert(change.alertId, patch, status === 'ACTIVE' ? { shelvedUntil: null } : {}, transition);
   }
 
   /** Resolves once every queued alert_history write is done (tests, shutdown). */
@@ -415,28 +517,31 @@ export class AlertEngine {
     source.open = alert;
     this.openById.set(alert.id, alert);
     this.fired++;
-    this.announce(alert, 'ACTIVE', now, message, {});
+    const seq = this.announce(alert, 'ACTIVE', now, message, {});
     const details = {
       kind: source.kind,
       ruleName: source.kind === 'value' ? source.name : null,
       tagLabel: this.labelOf(source),
       expression: source instanceof RuleRuntime ? source.rule.conditionExpression : null,
-      transitions: [{ at: new Date(now).toISOString(), status: 'ACTIVE', value: triggeredValue }],
+      transitions: [{ at: new Date(now).toISOString(), status: 'ACTIVE', value: triggeredValue, seq }],
     };
-    this.writer.enqueue(`alert ${alert.id} fired`, (repo) =>
-      repo.insertAlert({
-        id: alert.id,
-        ruleId: source.ruleId,
-        deviceId: source.deviceId,
-        tagId: source.tagId,
-        firedAt: new Date(now),
-        triggeredValue,
-        thresholdValue,
-        level: source.level,
-        status: 'ACTIVE',
-        message,
-        details,
-      }),
+    this.writer.enqueue(
+      `alert ${alert.id} fired`,
+      (repo) =>
+        repo.insertAlert({
+          id: alert.id,
+          ruleId: source.ruleId,
+          deviceId: source.deviceId,
+          tagId: source.tagId,
+          firedAt: new Date(now),
+          triggeredValue,
+          thresholdValue,
+          level: source.level,
+          status: 'ACTIVE',
+          message,
+          details,
+        }),
+      seq,
     );
   }
 
@@ -486,11 +591,13 @@ export class AlertEngine {
     source.latched = resolvedBy === 'auto-resolve' && alert.conditionOn;
     this.openById.delete(alert.id);
     const durationMs = resolvedAt - alert.firedAtMs;
-    this.announce(alert, 'RESOLVED', at, message, {}, durationMs);
+    const seq = this.announce(alert, 'RESOLVED', at, message, {}, durationMs);
     const patch = { status: 'RESOLVED' as const, resolvedAt: new Date(resolvedAt), duration: durationMs };
-    const transition = { at: new Date(at).toISOString(), status: 'RESOLVED', reason: message, value };
-    this.writer.enqueue(`alert ${alert.id} resolved`, (repo) =>
-      repo.updateAlert(alert.id, patch, { resolvedBy, shelvedUntil: null }, transition),
+    const transition = { at: new Date(at).toISOString(), status: 'RESOLVED', reason: message, value, seq };
+    this.writer.enqueue(
+      `alert ${alert.id} resolved`,
+      (repo) => repo.updateAlert(alert.id, patch, { resolvedBy, shelvedUntil: null }, transition),
+      seq,
     );
   }
 
@@ -516,10 +623,12 @@ export class AlertEngine {
   ): void {
     alert.status = status;
     const message = `${alert.message} — ${status.toLowerCase()} by ${user}${comment ? `: ${comment}` : ''}`;
-    this.announce(alert, status, now, message, { user, comment });
-    const transition = { at: new Date(now).toISOString(), status, user, comment: comment || undefined };
-    this.writer.enqueue(`alert ${alert.id} ${status.toLowerCase()}`, (repo) =>
-      repo.updateAlert(alert.id, { status, ...patch }, details, transition),
+    const seq = this.announce(alert, status, now, message, { user, comment });
+    const transition = { at: new Date(now).toISOString(), status, user, comment: comment || undefined, seq };
+    this.writer.enqueue(
+      `alert ${alert.id} ${status.toLowerCase()}`,
+      (repo) => repo.updateAlert(alert.id, { status, ...patch }, details, transition),
+      seq,
     );
   }
 
@@ -548,14 +657,21 @@ export class AlertEngine {
       const details = { acknowledgeComment: comment || null };
       if (alert.status === 'SUPPRESSED') {
         // Stays shelved; comes back ACKNOWLEDGED when the shelving ends.
-        this.announce(alert, 'SUPPRESSED', now, `${alert.message} — acknowledged by ${user}`, { user, comment });
-        this.writer.enqueue(`alert ${alert.id} acknowledged`, (repo) =>
-          repo.updateAlert(alert.id, patch, details, {
-            at: new Date(now).toISOString(),
-            event: 'acknowledged while shelved',
-            user,
-            comment,
-          }),
+        const seq = this.announce(alert, 'SUPPRESSED', now, `${alert.message} — acknowledged by ${user}`, {
+          user,
+          comment,
+        });
+        this.writer.enqueue(
+          `alert ${alert.id} acknowledged`,
+          (repo) =>
+            repo.updateAlert(alert.id, patch, details, {
+              at: new Date(now).toISOString(),
+              event: 'acknowledged while shelved',
+              user,
+              comment,
+              seq,
+            }),
+          seq,
         );
       } else {
         this.setStatus(alert, 'ACKNOWLEDGED', now, user, comment, details, patch);
@@ -663,9 +779,9 @@ export class AlertEngine {
     message: string,
     who: { user?: string; comment?: string },
     durationMs = now - alert.firedAtMs,
-  ): void {
+  ): number {
     const source = alert.source;
-    this.options.bus.publish({
+    return this.options.bus.publish({
       type: 'event',
       payload: {
         kind: EventKind.EVENT_KIND_ALERT,
@@ -689,7 +805,7 @@ export class AlertEngine {
           },
         },
       },
-    });
+    }).sequenceId;
   }
 
   private storePending(rule: RuleRuntime, since: number | undefined): void {

@@ -22,6 +22,8 @@ export interface HistoryWriterOptions {
 interface QueuedWrite {
   write: HistoryWrite;
   what: string;
+  /** the WAL sequence id of the alert EventFrame this write records, if any */
+  sequenceId: number;
 }
 
 export class AlertHistoryWriter {
@@ -30,6 +32,9 @@ export class AlertHistoryWriter {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   private failing = false;
+  /** Every write of an EventFrame up to this sequence id is committed (or was refused). */
+  private committedThrough = 0;
+  private committedWaiters: { sequenceId: number; resolve: () => void }[] = [];
   written = 0;
   refused = 0;
 
@@ -49,14 +54,33 @@ export class AlertHistoryWriter {
    * sits between a value frame and its alert Event, whose subscribers are served from microtasks
    * of the same task.
    */
-  enqueue(what: string, write: HistoryWrite): void {
-    this.queue.push({ write, what });
+  enqueue(what: string, write: HistoryWrite, sequenceId = 0): void {
+    this.queue.push({ write, what, sequenceId });
     this.running ??= new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.run())
       .finally(() => {
         this.running = undefined;
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
+  }
+
+  /**
+   * Resolves once the write of the EventFrame `sequenceId` (and every write queued before it) is
+   * committed: the alert engine's WAL checkpoint moves past a transition only then.
+   */
+  whenCommitted(sequenceId: number): Promise<void> {
+    if (sequenceId <= this.committedThrough) return Promise.resolve();
+    return new Promise((resolve) => this.committedWaiters.push({ sequenceId, resolve }));
+  }
+
+  private done(writes: readonly QueuedWrite[]): void {
+    for (const { sequenceId } of writes) this.committedThrough = Math.max(this.committedThrough, sequenceId);
+    if (this.committedWaiters.length === 0) return;
+    this.committedWaiters = this.committedWaiters.filter((waiter) => {
+      if (waiter.sequenceId > this.committedThrough) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
   /** Resolves once every queued write is done. */
@@ -97,7 +121,7 @@ export class AlertHistoryWriter {
             for (const { write } of batch) await write(repo);
           });
         }
-        this.queue.splice(0, batch.length);
+        this.done(this.queue.splice(0, batch.length));
         this.written += batch.length;
         backoff = minBackoff;
         oneByOne = false;
@@ -113,7 +137,7 @@ export class AlertHistoryWriter {
         const [only] = batch as [QueuedWrite];
         if (error instanceof ConstraintViolationError) {
           // A write the schema refuses will never succeed: report it and go on.
-          this.queue.shift();
+          this.done([this.queue.shift()!]);
           this.refused++;
           this.options.onProblem?.(`Alert history: ${only.what} was refused: ${error.message}`);
           continue;

@@ -141,6 +141,7 @@ export async function createGateway(input: GatewayConfigInput, options: GatewayO
     const alerts = new AlertEngine({
       db: database.db,
       bus,
+      wal,
       clock: services.clock,
       onProblem: (message) => console.error(`[alerts] ${message}`),
     });

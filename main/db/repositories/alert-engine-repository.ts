@@ -84,6 +84,24 @@ export class AlertEngineRepository {
     return row?.status;
   }
 
+  /** The status and recorded transitions of one alert (recovery from the WAL checks them). */
+  async transitionsOf(
+    id: string,
+  ): Promise<{ status: AlertHistoryRow['status']; transitions: Record<string, unknown>[] } | undefined> {
+    const [row] = await withConstraintErrors(() =>
+      this.db
+        .select({ status: alertHistory.status, details: alertHistory.details })
+        .from(alertHistory)
+        .where(eq(alertHistory.id, id)),
+    );
+    if (!row) return undefined;
+    const transitions = row.details?.transitions;
+    return {
+      status: row.status,
+      transitions: Array.isArray(transitions) ? (transitions as Record<string, unknown>[]) : [],
+    };
+  }
+
   async insertAlert(row: NewAlertHistoryRow): Promise<void> {
     await withConstraintErrors(() => this.db.insert(alertHistory).values(row).onConflictDoNothing());
   }

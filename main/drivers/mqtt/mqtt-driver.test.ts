@@ -5,17 +5,13 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
-import { databaseBackends } from '../../../test/database-backends.ts';
-import { startTestDrivers, type TestDrivers } from '../../../test/driver-manager-harness.ts';
+import { startMqttTestGateway, type MqttTestGateway } from '../../../test/driver-manager-harness.ts';
 import { startMosquitto, type MosquittoServer } from '../../../test/services/mosquitto-server.ts';
 import { Quality, QualityReason, type DataFrame } from '../../../proto/generated/frame.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
 import type { Device } from '../../db/repositories/devices-repository.ts';
-import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
 import type { Tag } from '../../db/repositories/tags-repository.ts';
 import { deviceStatuses } from '../../api/drivers-router.ts';
 import type { ScanOutcome } from '../driver-contract.ts';
-import { mqttDriverFactory } from './mqtt-driver-factory.ts';
 import { MqttDriver } from './mqtt-driver.ts';
 
 function valueOf(frame: DataFrame | undefined): unknown {
@@ -26,67 +22,42 @@ const broker = await startMosquitto();
 
 describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
   const server = broker as MosquittoServer;
-  const backend = databaseBackends()[0]!;
-  let handle: DatabaseHandle;
-  let repos: Repositories;
-  let drivers: TestDrivers;
+  let gateway: MqttTestGateway;
   let publisher: MqttClient;
   const sink = new CollectingFrameSink();
-  const tags: Record<string, Tag> = {};
+  let tags: Record<string, Tag>;
   let device: Device;
 
   beforeAll(async () => {
-    handle = await backend.open();
-    repos = repositories(handle.db);
-    await repos.driverConfigs.create({
-      name: 'MQTT test',
-      protocol: 'Mqtt',
-      connectionType: 'tcp',
-      timeout: 2000,
-      retryInterval: 100,
-      maxRetryInterval: 500,
-    });
-    device = await repos.devices.create({
-      name: 'Line broker',
-      protocol: 'Mqtt',
-      endpoint: server.url,
-      config: { mqtt: { qos: 1, maxPayloadBytes: 1_048_576 } },
-    });
-    const rows = await repos.tags.createMany(
-      [
-        {
-          name: 'temperature',
-          address: 'plant/line1/telemetry|temperature.value|ts',
-          dataType: 'Double' as const,
-          accessType: 'ReadWrite' as const,
-        },
-        { name: 'pressure', address: 'plant/line1/telemetry|$.readings[1]', dataType: 'Double' as const },
-        { name: 'speed', address: 'plant/line1/speed', dataType: 'Double' as const },
-        { name: 'running', address: 'plant/+/state|running', dataType: 'Boolean' as const },
-        { name: 'recipe', address: 'plant/line1/recipe', dataType: 'String' as const },
-        {
-          name: 'setpoint',
-          address: 'plant/line1/setpoint',
-          dataType: 'Double' as const,
-          accessType: 'ReadWrite' as const,
-        },
-        { name: 'badAddress', address: 'plant/#/oops', dataType: 'Double' as const },
-      ].map((tag) => ({ ...tag, deviceId: device.id })),
-    );
-    for (const row of rows) tags[row.name] = row;
-    drivers = await startTestDrivers(repos, sink, [mqttDriverFactory()]);
+    gateway = await startMqttTestGateway(sink, server.url, [
+      {
+        name: 'Line broker',
+        config: { qos: 1, maxPayloadBytes: 1_048_576 },
+        tags: [
+          {
+            name: 'temperature',
+            address: 'plant/line1/telemetry|temperature.value|ts',
+            dataType: 'Double',
+            accessType: 'ReadWrite',
+          },
+          { name: 'pressure', address: 'plant/line1/telemetry|$.readings[1]', dataType: 'Double' },
+          { name: 'speed', address: 'plant/line1/speed', dataType: 'Double' },
+          { name: 'running', address: 'plant/+/state|running', dataType: 'Boolean' },
+          { name: 'recipe', address: 'plant/line1/recipe', dataType: 'String' },
+          { name: 'setpoint', address: 'plant/line1/setpoint', dataType: 'Double', accessType: 'ReadWrite' },
+          { name: 'badAddress', address: 'plant/#/oops', dataType: 'Double' },
+        ],
+      },
+    ]);
+    ({ tags } = gateway);
+    device = gateway.devices['Line broker']!;
     publisher = await mqtt.connectAsync(server.url, { reconnectPeriod: 100 });
-    await sink.until(
-      () => drivers.manager.devices().find((d) => d.deviceId === device.id)?.state === 'polling',
-      'the driver to subscribe',
-    );
   }, 60_000);
 
   afterAll(async () => {
     await publisher?.endAsync(true);
-    await drivers?.stop();
+    await gateway?.stop();
     await server?.stop();
-    await handle?.close();
   });
 
   it('maps JSON paths, payload timestamps, plain payloads and wildcard topics to tags', async () => {
@@ -109,7 +80,7 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
     await sink.until(() => valueOf(sink.latest(tags.speed!.id)) === 1450.5, 'the speed');
     await sink.until(() => valueOf(sink.latest(tags.running!.id)) === true, 'running by wildcard');
     expect(sink.latest(tags.badAddress!.id)?.qualityReason).toBe(QualityReason.QUALITY_REASON_CONFIG_ERROR);
-    expect(drivers.manager.tagProblem(device.id, tags.badAddress!.id)).toMatch(/not a topic filter/);
+    expect(gateway.manager.tagProblem(device.id, tags.badAddress!.id)).toMatch(/not a topic filter/);
   });
 
   it('counts malformed and oversized payloads without crashing, and recovers on the next good one', async () => {
@@ -118,10 +89,10 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
       () => sink.latest(tags.temperature!.id)?.qualityReason === QualityReason.QUALITY_REASON_DECODE_ERROR,
       'the malformed payload',
     );
-    expect(drivers.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/is not JSON/);
+    expect(gateway.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/is not JSON/);
     await publisher.publishAsync('plant/line1/speed', 'fast', { qos: 1 });
     await sink.until(() => sink.latest(tags.speed!.id)?.quality === Quality.QUALITY_BAD, 'text on a number tag');
-    expect(drivers.manager.tagProblem(device.id, tags.speed!.id)).toMatch(/expected a number, got "fast"/);
+    expect(gateway.manager.tagProblem(device.id, tags.speed!.id)).toMatch(/expected a number, got "fast"/);
 
     await publisher.publishAsync('plant/line1/telemetry', Buffer.alloc(10 * 1024 * 1024, 0x7b), { qos: 1 });
     await sink.until(
@@ -129,17 +100,17 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
       'the 10 MB payload to be refused',
       10_000,
     );
-    expect(drivers.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/10485760 bytes .* exceeds/);
+    expect(gateway.manager.tagProblem(device.id, tags.temperature!.id)).toMatch(/10485760 bytes .* exceeds/);
     await publisher.publishAsync('plant/other/topic', 'nobody maps this', { qos: 1 });
 
     await publisher.publishAsync('plant/line1/telemetry', JSON.stringify({ temperature: { value: 22 } }), { qos: 1 });
     await sink.until(() => valueOf(sink.latest(tags.temperature!.id)) === 22, 'a good value again');
     expect(sink.latest(tags.temperature!.id)?.quality).toBe(Quality.QUALITY_GOOD);
-    expect(drivers.manager.devices().find((d) => d.deviceId === device.id)?.state).toBe('polling');
+    expect(gateway.stateOf(device.id)).toBe('polling');
     // The counters as the API's status view shows them: 4 good messages before, then malformed
     // JSON, text on a number tag, the 10 MB payload, and a payload that fills the temperature but
     // not the pressure (mapped and malformed). The unsubscribed topic never reaches the driver.
-    const [view] = await deviceStatuses(repos, drivers.manager, new Set([device.id]));
+    const [view] = await deviceStatuses(gateway.repos, gateway.manager, new Set([device.id]));
     expect(view?.runtime?.counters).toEqual({
       messages: 8,
       mapped: 5,
@@ -157,7 +128,7 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
       });
     });
     await publisher.subscribeAsync('plant/line1/setpoint', { qos: 1 });
-    const ack = await drivers.manager.handleCommand({
+    const ack = await gateway.manager.handleCommand({
       commandId: 'm1',
       tagId: tags.setpoint!.id,
       deviceId: device.id,
@@ -167,7 +138,7 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
     });
     expect(ack).toMatchObject({ success: true });
     expect(await received).toBe('7.5');
-    const refused = await drivers.manager.handleCommand({
+    const refused = await gateway.manager.handleCommand({
       commandId: 'm2',
       tagId: tags.temperature!.id,
       deviceId: device.id,
@@ -244,13 +215,11 @@ describe.skipIf(!broker)('the MQTT driver against Mosquitto', () => {
       'the loss to be reported',
     );
     await server.startServer();
-    await expect
-      .poll(() => drivers.manager.devices().find((d) => d.deviceId === device.id)?.state, { timeout: 10_000 })
-      .toBe('polling');
+    await expect.poll(() => gateway.stateOf(device.id), { timeout: 10_000 }).toBe('polling');
     await expect.poll(() => publisher.connected, { timeout: 10_000 }).toBe(true);
     await publisher.publishAsync('plant/line1/speed', '99', { qos: 1 });
     await sink.until(() => valueOf(sink.latest(tags.speed!.id)) === 99, 'values after the restart');
-    const [view] = await deviceStatuses(repos, drivers.manager, new Set([device.id]));
+    const [view] = await deviceStatuses(gateway.repos, gateway.manager, new Set([device.id]));
     expect(view?.runtime?.counters.reconnects).toBe(1);
   }, 30_000);
 });

@@ -7,19 +7,14 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
-import { databaseBackends } from '../../../test/database-backends.ts';
-import { startTestDrivers, type TestDrivers } from '../../../test/driver-manager-harness.ts';
+import { startMqttTestGateway, type MqttTestGateway } from '../../../test/driver-manager-harness.ts';
 import { startMosquitto, type MosquittoServer } from '../../../test/services/mosquitto-server.ts';
 import {
   testCertificateAuthority,
   type TestCertificateAuthority,
 } from '../../../test/services/test-certificate-authority.ts';
 import { Quality } from '../../../proto/generated/frame.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
-import type { Device } from '../../db/repositories/devices-repository.ts';
-import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
 import type { Tag } from '../../db/repositories/tags-repository.ts';
-import { mqttDriverFactory } from './mqtt-driver-factory.ts';
 
 const USER = { userName: 'gateway', password: 'br0ker-secret' };
 const authority = await testCertificateAuthority();
@@ -28,54 +23,36 @@ const broker = authority ? await startMosquitto({ user: USER, tls: authority }) 
 describe.skipIf(!broker)('the MQTT driver over TLS with a username', () => {
   const server = broker as MosquittoServer;
   const ca = authority as TestCertificateAuthority;
-  const backend = databaseBackends()[0]!;
-  let handle: DatabaseHandle;
-  let repos: Repositories;
-  let drivers: TestDrivers;
+  let gateway: MqttTestGateway;
   let publisher: MqttClient;
   const sink = new CollectingFrameSink();
-  const devices: Record<string, Device> = {};
-  const tags: Record<string, Tag> = {};
+  let tags: Record<string, Tag>;
 
-  const reasonOf = (name: string) => drivers.manager.devices().find((d) => d.deviceId === devices[name]!.id)?.reason;
+  const reasonOf = (name: string) => gateway.reasonOf(gateway.devices[name]!.id);
 
   beforeAll(async () => {
-    handle = await backend.open();
-    repos = repositories(handle.db);
-    await repos.driverConfigs.create({
-      name: 'MQTT TLS test',
-      protocol: 'Mqtt',
-      connectionType: 'tcp',
-      timeout: 2000,
-      retryInterval: 200,
-      maxRetryInterval: 500,
-    });
     const credentials = { username: USER.userName, password: USER.password };
-    devices.secure = await repos.devices.create({
-      name: 'TLS broker',
-      protocol: 'Mqtt',
-      endpoint: server.url,
-      config: { mqtt: { ...credentials, caFile: ca.caFile, protocolVersion: 5 } },
-    });
-    devices.noCa = await repos.devices.create({
-      name: 'TLS broker without CA',
-      protocol: 'Mqtt',
-      endpoint: server.url,
-      config: { mqtt: credentials },
-    });
-    devices.wrongPassword = await repos.devices.create({
-      name: 'TLS broker, wrong password',
-      protocol: 'Mqtt',
-      endpoint: server.url,
-      config: { mqtt: { ...credentials, password: 'guess', caFile: ca.caFile } },
-    });
-    const rows = await repos.tags.createMany([
-      { deviceId: devices.secure.id, name: 'level', address: 'tank/1|level', dataType: 'Double' },
-      { deviceId: devices.noCa.id, name: 'levelNoCa', address: 'tank/1|level', dataType: 'Double' },
-      { deviceId: devices.wrongPassword.id, name: 'levelGuess', address: 'tank/1|level', dataType: 'Double' },
-    ]);
-    for (const row of rows) tags[row.name] = row;
-    drivers = await startTestDrivers(repos, sink, [mqttDriverFactory()]);
+    const level = { address: 'tank/1|level', dataType: 'Double' } as const;
+    gateway = await startMqttTestGateway(
+      sink,
+      server.url,
+      [
+        {
+          name: 'secure',
+          config: { ...credentials, caFile: ca.caFile, protocolVersion: 5 },
+          tags: [{ name: 'level', ...level }],
+        },
+        { name: 'noCa', config: credentials, tags: [{ name: 'levelNoCa', ...level }], awaitPolling: false },
+        {
+          name: 'wrongPassword',
+          config: { ...credentials, password: 'guess', caFile: ca.caFile },
+          tags: [{ name: 'levelGuess', ...level }],
+          awaitPolling: false,
+        },
+      ],
+      { retryIntervalMs: 200 },
+    );
+    ({ tags } = gateway);
     publisher = await mqtt.connectAsync(server.url, {
       ca: await readFile(ca.caFile),
       username: USER.userName,
@@ -87,16 +64,12 @@ describe.skipIf(!broker)('the MQTT driver over TLS with a username', () => {
 
   afterAll(async () => {
     await publisher?.endAsync(true);
-    await drivers?.stop();
+    await gateway?.stop();
     await server?.stop();
     await ca?.remove();
-    await handle?.close();
   });
 
   it('delivers MQTT 5 messages with user properties and a content type over TLS with a CA file', async () => {
-    await expect
-      .poll(() => drivers.manager.devices().find((d) => d.deviceId === devices.secure!.id)?.state, { timeout: 15_000 })
-      .toBe('polling');
     await publisher.publishAsync('tank/1', JSON.stringify({ level: 3.25 }), {
       qos: 1,
       properties: {
@@ -122,7 +95,7 @@ describe.skipIf(!broker)('the MQTT driver over TLS with a username', () => {
     await expect
       .poll(() => reasonOf('wrongPassword'), { timeout: 15_000 })
       .toMatch(/refused the username or password \(config\.mqtt\.username \/ password\)/);
-    expect(drivers.manager.devices().find((d) => d.deviceId === devices.wrongPassword!.id)?.state).toBe('failed');
+    expect(gateway.stateOf(gateway.devices.wrongPassword!.id)).toBe('failed');
     expect(sink.latest(tags.levelGuess!.id)?.quality).toBe(Quality.QUALITY_BAD);
   });
 });

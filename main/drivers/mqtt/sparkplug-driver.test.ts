@@ -5,17 +5,13 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingFrameSink } from '../../../test/collecting-frame-sink.ts';
-import { databaseBackends } from '../../../test/database-backends.ts';
-import { startTestDrivers, type TestDrivers } from '../../../test/driver-manager-harness.ts';
+import { startMqttTestGateway, type MqttTestGateway } from '../../../test/driver-manager-harness.ts';
 import { startMosquitto, type MosquittoServer } from '../../../test/services/mosquitto-server.ts';
 import { Quality, QualityReason, type DataFrame } from '../../../proto/generated/frame.ts';
 import { Payload, type Payload_Metric } from '../../../proto/generated/sparkplug_b.ts';
-import type { DatabaseHandle } from '../../db/database.ts';
 import type { Device } from '../../db/repositories/devices-repository.ts';
-import { repositories, type Repositories } from '../../db/repositories/repositories.ts';
 import type { Tag } from '../../db/repositories/tags-repository.ts';
 import { deviceStatuses } from '../../api/drivers-router.ts';
-import { mqttDriverFactory } from './mqtt-driver-factory.ts';
 
 function valueOf(frame: DataFrame | undefined): unknown {
   return frame?.value?.kind?.value;
@@ -46,71 +42,51 @@ const broker = await startMosquitto();
 
 describe.skipIf(!broker)('Sparkplug B through the MQTT driver against Mosquitto', () => {
   const server = broker as MosquittoServer;
-  const backend = databaseBackends()[0]!;
-  let handle: DatabaseHandle;
-  let repos: Repositories;
-  let drivers: TestDrivers;
+  let gateway: MqttTestGateway;
   let edge: MqttClient;
   const commands: Array<{ topic: string; payload: Payload }> = [];
   const sink = new CollectingFrameSink();
-  const tags: Record<string, Tag> = {};
+  let tags: Record<string, Tag>;
   let device: Device;
 
   const latest = (name: string) => sink.latest(tags[name]!.id);
-  const reason = () => drivers.manager.devices().find((d) => d.deviceId === device.id)?.reason ?? '';
+  const reason = () => gateway.reasonOf(device.id) ?? '';
   const publish = (topic: string, body: Buffer) => edge.publishAsync(`spBv1.0/Plant1/${topic}`, body, { qos: 1 });
 
   beforeAll(async () => {
-    handle = await backend.open();
-    repos = repositories(handle.db);
-    await repos.driverConfigs.create({
-      name: 'MQTT test',
-      protocol: 'Mqtt',
-      connectionType: 'tcp',
-      timeout: 2000,
-      retryInterval: 100,
-      maxRetryInterval: 500,
-    });
-    device = await repos.devices.create({
-      name: 'Sparkplug broker',
-      protocol: 'Mqtt',
-      endpoint: server.url,
-      config: { mqtt: { qos: 1, sparkplug: { allowCommands: true } } },
-    });
-    const node = 'spBv1.0/Plant1/Edge1';
-    const rows = await repos.tags.createMany(
-      [
-        { name: 'temperature', address: `${node}|Temperature`, dataType: 'Double' as const },
-        { name: 'counter', address: `${node}|Counter`, dataType: 'Int64' as const },
-        { name: 'total', address: `${node}|Total`, dataType: 'UInt64' as const },
-        { name: 'started', address: `${node}|Started`, dataType: 'DateTime' as const },
-        { name: 'running', address: `${node}|Running`, dataType: 'Boolean' as const },
-        { name: 'recipe', address: `${node}|Recipe`, dataType: 'String' as const },
-        { name: 'offset', address: `${node}|Offset`, dataType: 'Int8' as const },
-        { name: 'blob', address: `${node}|Blob`, dataType: 'ByteArray' as const },
-        { name: 'totalAsInt16', address: `${node}|Total`, dataType: 'Int16' as const },
-        { name: 'missing', address: `${node}|Humidity`, dataType: 'Double' as const },
-        { name: 'pressure', address: `${node}/Boiler|Pressure`, dataType: 'Float' as const },
-        { name: 'status', address: `${node}/Boiler|Status`, dataType: 'Int32' as const },
-        { name: 'wildcard', address: 'spBv1.0/Plant1/+|Temperature', dataType: 'Double' as const },
-      ].map((tag) => ({ ...tag, deviceId: device.id })),
-    );
-    for (const row of rows) tags[row.name] = row;
     edge = await mqtt.connectAsync(server.url, { reconnectPeriod: 100 });
     await edge.subscribeAsync('spBv1.0/Plant1/NCMD/Edge1', { qos: 1 });
     edge.on('message', (topic, body) => commands.push({ topic, payload: Payload.decode(body) }));
-    drivers = await startTestDrivers(repos, sink, [mqttDriverFactory()]);
-    await sink.until(
-      () => drivers.manager.devices().find((d) => d.deviceId === device.id)?.state === 'polling',
-      'the driver to subscribe',
-    );
+    const node = 'spBv1.0/Plant1/Edge1';
+    gateway = await startMqttTestGateway(sink, server.url, [
+      {
+        name: 'Sparkplug broker',
+        config: { qos: 1, sparkplug: { allowCommands: true } },
+        tags: [
+          { name: 'temperature', address: `${node}|Temperature`, dataType: 'Double' },
+          { name: 'counter', address: `${node}|Counter`, dataType: 'Int64' },
+          { name: 'total', address: `${node}|Total`, dataType: 'UInt64' },
+          { name: 'started', address: `${node}|Started`, dataType: 'DateTime' },
+          { name: 'running', address: `${node}|Running`, dataType: 'Boolean' },
+          { name: 'recipe', address: `${node}|Recipe`, dataType: 'String' },
+          { name: 'offset', address: `${node}|Offset`, dataType: 'Int8' },
+          { name: 'blob', address: `${node}|Blob`, dataType: 'ByteArray' },
+          { name: 'totalAsInt16', address: `${node}|Total`, dataType: 'Int16' },
+          { name: 'missing', address: `${node}|Humidity`, dataType: 'Double' },
+          { name: 'pressure', address: `${node}/Boiler|Pressure`, dataType: 'Float' },
+          { name: 'status', address: `${node}/Boiler|Status`, dataType: 'Int32' },
+          { name: 'wildcard', address: 'spBv1.0/Plant1/+|Temperature', dataType: 'Double' },
+        ],
+      },
+    ]);
+    ({ tags } = gateway);
+    device = gateway.devices['Sparkplug broker']!;
   }, 60_000);
 
   afterAll(async () => {
     await edge?.endAsync(true);
-    await drivers?.stop();
+    await gateway?.stop();
     await server?.stop();
-    await handle?.close();
   });
 
   it('types the metrics of an NBIRTH and a DBIRTH into the tags, with metric timestamps', async () => {
@@ -135,20 +111,20 @@ describe.skipIf(!broker)('Sparkplug B through the MQTT driver against Mosquitto'
     expect(valueOf(latest('offset'))).toBe(-2n);
     expect(valueOf(latest('blob'))).toEqual(new Uint8Array([1, 2, 3]));
     expect(latest('totalAsInt16')?.qualityReason).toBe(QualityReason.QUALITY_REASON_DECODE_ERROR);
-    expect(drivers.manager.tagProblem(device.id, tags.totalAsInt16!.id)).toMatch(
+    expect(gateway.manager.tagProblem(device.id, tags.totalAsInt16!.id)).toMatch(
       /UInt64 value \(18446744073709551615\) does not fit a Int16 tag/,
     );
     expect(latest('missing')?.qualityReason).toBe(QualityReason.QUALITY_REASON_CONFIG_ERROR);
-    expect(drivers.manager.tagProblem(device.id, tags.missing!.id)).toMatch(
+    expect(gateway.manager.tagProblem(device.id, tags.missing!.id)).toMatch(
       /metric 'Humidity' is not in the NBIRTH of Plant1\/Edge1 \(it has 'bdSeq', 'Temperature'/,
     );
     expect(latest('status')).toMatchObject({
       quality: Quality.QUALITY_BAD,
       qualityReason: QualityReason.QUALITY_REASON_DEVICE_FAILURE,
     });
-    expect(drivers.manager.tagProblem(device.id, tags.status!.id)).toMatch(/'Status' of Plant1\/Edge1\/Boiler is null/);
+    expect(gateway.manager.tagProblem(device.id, tags.status!.id)).toMatch(/'Status' of Plant1\/Edge1\/Boiler is null/);
     expect(latest('wildcard')?.qualityReason).toBe(QualityReason.QUALITY_REASON_CONFIG_ERROR);
-    expect(drivers.manager.tagProblem(device.id, tags.wildcard!.id)).toMatch(/no wildcards/);
+    expect(gateway.manager.tagProblem(device.id, tags.wildcard!.id)).toMatch(/no wildcards/);
   });
 
   it('resolves DATA metrics that carry only their alias, by the BIRTH', async () => {
@@ -209,13 +185,13 @@ describe.skipIf(!broker)('Sparkplug B through the MQTT driver against Mosquitto'
   });
 
   it('counts a malformed payload, names it in the device last error and keeps running', async () => {
-    const before = (await deviceStatuses(repos, drivers.manager, new Set([device.id])))[0]!.runtime!.counters;
+    const before = (await deviceStatuses(gateway.repos, gateway.manager, new Set([device.id])))[0]!.runtime!.counters;
     await publish('NDATA/Edge1', Buffer.from([0x12, 0xff, 0xff, 0xff, 0xff]));
     await sink.until(() => /malformed Sparkplug payload/.test(reason()), 'the malformed payload');
     expect(reason()).toMatch(
       /malformed Sparkplug payload on 'spBv1\.0\/Plant1\/NDATA\/Edge1': not a Sparkplug B payload/,
     );
-    const [view] = await deviceStatuses(repos, drivers.manager, new Set([device.id]));
+    const [view] = await deviceStatuses(gateway.repos, gateway.manager, new Set([device.id]));
     expect(view?.reason).toBe(reason());
     expect(view?.status).toBe('Online');
     expect(view?.runtime?.counters.malformed).toBe(before.malformed! + 1);
@@ -273,7 +249,7 @@ describe.skipIf(!broker)('Sparkplug B through the MQTT driver against Mosquitto'
     await sink.until(() => latest('temperature')?.quality === Quality.QUALITY_BAD, 'the NDEATH');
     for (const name of ['temperature', 'counter', 'pressure']) {
       expect(latest(name)?.qualityReason).toBe(QualityReason.QUALITY_REASON_NOT_CONNECTED);
-      expect(drivers.manager.tagProblem(device.id, tags[name]!.id)).toMatch(
+      expect(gateway.manager.tagProblem(device.id, tags[name]!.id)).toMatch(
         /Sparkplug node offline \(NDEATH of Plant1\/Edge1\)/,
       );
     }

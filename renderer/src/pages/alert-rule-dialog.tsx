@@ -2,7 +2,7 @@
 // its operator needs, its level and timing. Fields are checked as they are typed; the gateway's
 // own checks (thresholds against the operator, the tag's device) land on the fields on save. The
 // condition is compiled by the gateway as it is typed (use-expression-check.ts).
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useForm, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { FormSelect, FormSwitch } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
 import { useExpressionCheck, type ExpressionCheckState } from './use-expression-check.ts';
+import { FormDialogActions } from '../components/form-dialog-actions.tsx';
 
 type Rule = ApiOutputs['alerts']['rules']['list'][number];
 type Device = ApiOutputs['devices']['list'][number];
@@ -278,12 +279,7 @@ export function AlertRuleDialog({ rule, devices, tags, onClose }: AlertRuleDialo
             <FormSwitch name="enabled" control={control} label={t('devices.enabled')} />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('common.save')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={() => onClose(false)} submitting={formState.isSubmitting} />
       </form>
     </Dialog>
   );

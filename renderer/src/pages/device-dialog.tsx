@@ -2,17 +2,7 @@
 // Modbus TCP (host, port, unit id), Modbus RTU (serial port and line settings), OPC UA (endpoint
 // URL and security), MQTT (broker URL and client), or a plugin's endpoint and JSON settings.
 // Settings the form does not show are kept as they are.
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  Stack,
-  TextField,
-} from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +13,7 @@ import { apiFailure } from '../api/api-error-text.ts';
 import { FormSelect, FormSwitch } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
+import { FormDialogActions } from '../components/form-dialog-actions.tsx';
 
 type Device = ApiOutputs['devices']['list'][number];
 type DriverConfig = ApiOutputs['drivers']['configs']['list'][number];
@@ -261,12 +252,7 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
             <FormSwitch name="enabled" control={control} label={t('devices.enabled')} />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('common.save')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={() => onClose(false)} submitting={formState.isSubmitting} />
       </form>
     </Dialog>
   );

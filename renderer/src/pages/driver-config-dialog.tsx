@@ -1,6 +1,6 @@
 // Create or change a driver configuration: the timing, retry, logging and TLS settings that the
 // devices of one protocol share (a device names one with config.driverConfig).
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
+import { Alert, Box, Dialog, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useForm, type Path } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { apiFailure } from '../api/api-error-text.ts';
 import { FormSelect, FormSwitch, plainOptions } from '../components/form-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api } from '../stores/session-store.ts';
+import { FormDialogActions } from '../components/form-dialog-actions.tsx';
 
 type DriverConfig = ApiOutputs['drivers']['configs']['list'][number];
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -169,12 +170,7 @@ export function DriverConfigDialog({
             )}
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('common.save')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions onCancel={() => onClose(false)} submitting={formState.isSubmitting} />
       </form>
     </Dialog>
   );

@@ -7,7 +7,6 @@ import {
   Box,
   Button,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogTitle,
   IconButton,
@@ -29,12 +28,13 @@ import type { ApiOutputs } from '../api/api-client.ts';
 import { apiFailure } from '../api/api-error-text.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { FailureState, LoadingState } from '../components/page-states.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime } from '../i18n/formatters.ts';
-import { passwordRule } from '../shell/password-field-rules.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
+import { FormDialogActions } from '../components/form-dialog-actions.tsx';
 
 type User = ApiOutputs['users']['list'][number];
 type Confirmation = { kind: 'lock' | 'unlock' | 'revoke' | 'delete'; user: User };
@@ -204,10 +204,11 @@ interface CreateUserValues {
 function CreateUserDialog({ onClose }: { onClose(created: boolean): void }) {
   const { t } = useTranslation();
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, control, handleSubmit, formState, getValues, setError } = useForm<CreateUserValues>({
+  const form = useForm<CreateUserValues>({
     mode: 'onTouched',
     defaultValues: { username: '', fullName: '', email: '', role: 'OPERATOR', password: '' },
   });
+  const { register, control, handleSubmit, formState, getValues, setError } = form;
   const { errors } = formState;
   const submit = handleSubmit(async (values) => {
     setFailure(null);
@@ -256,23 +257,20 @@ function CreateUserDialog({ onClose }: { onClose(created: boolean): void }) {
                 </TextField>
               )}
             />
-            <TextField
+            <NewPasswordFields
+              form={form}
+              name="password"
+              username={() => getValues('username')}
               label={t('users.temporaryPassword')}
-              type="password"
-              autoComplete="new-password"
-              required
-              error={!!errors.password}
-              helperText={errors.password?.message ?? t('users.temporaryPasswordHint')}
-              {...register('password', { validate: passwordRule(() => getValues('username')) })}
+              hint={t('users.temporaryPasswordHint')}
             />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('users.create')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={() => onClose(false)}
+          submitting={formState.isSubmitting}
+          label={t('users.create')}
+        />
       </form>
     </Dialog>
   );
@@ -281,10 +279,11 @@ function CreateUserDialog({ onClose }: { onClose(created: boolean): void }) {
 function ResetPasswordDialog({ user, onClose }: { user: User; onClose(done: boolean): void }) {
   const { t } = useTranslation();
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, handleSubmit, formState } = useForm<{ newPassword: string }>({
+  const form = useForm<{ newPassword: string }>({
     mode: 'onTouched',
     defaultValues: { newPassword: '' },
   });
+  const { handleSubmit, formState } = form;
   const submit = handleSubmit(async ({ newPassword }) => {
     try {
       await api.users.resetPassword.mutate({ id: user.id, newPassword });
@@ -300,23 +299,23 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose(done: bool
         <DialogContent>
           <Stack spacing={2} sx={{ pt: 1 }}>
             {failure && <Alert severity="error">{failure}</Alert>}
-            <TextField
+            <NewPasswordFields
+              form={form}
+              name="newPassword"
+              username={() => user.username}
               label={t('users.temporaryPassword')}
-              type="password"
-              autoComplete="new-password"
+              hint={t('users.temporaryPasswordHint')}
+              required={false}
               autoFocus
-              error={!!formState.errors.newPassword}
-              helperText={formState.errors.newPassword?.message ?? t('users.temporaryPasswordHint')}
-              {...register('newPassword', { validate: passwordRule(() => user.username) })}
             />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" color="warning" disabled={formState.isSubmitting}>
-            {t('users.resetPassword')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={() => onClose(false)}
+          submitting={formState.isSubmitting}
+          label={t('users.resetPassword')}
+          color="warning"
+        />
       </form>
     </Dialog>
   );

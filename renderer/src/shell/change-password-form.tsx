@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { apiFailure } from '../api/api-error-text.ts';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api, useSession } from '../stores/session-store.ts';
-import { passwordRule } from './password-field-rules.ts';
 
 interface ChangePasswordValues {
   currentPassword: string;
@@ -22,10 +22,11 @@ export function ChangePasswordForm({ username, onChanged }: { username: string; 
   const adopt = useSession((state) => state.adopt);
   const [failure, setFailure] = useState<string | null>(null);
   const [changed, setChanged] = useState(false);
-  const { register, handleSubmit, formState, getValues, setError, reset } = useForm<ChangePasswordValues>({
+  const form = useForm<ChangePasswordValues>({
     mode: 'onTouched',
     defaultValues: { currentPassword: '', newPassword: '', repeat: '' },
   });
+  const { register, handleSubmit, formState, setError, reset } = form;
   const submit = handleSubmit(async ({ currentPassword, newPassword }) => {
     setFailure(null);
     setChanged(false);
@@ -58,26 +59,7 @@ export function ChangePasswordForm({ username, onChanged }: { username: string; 
           helperText={errors.currentPassword?.message || (errors.currentPassword && t('common.required'))}
           {...register('currentPassword', { required: true })}
         />
-        <TextField
-          label={t('auth.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={!!errors.newPassword}
-          helperText={errors.newPassword?.message ?? t('auth.passwordHint')}
-          {...register('newPassword', { validate: passwordRule(() => username) })}
-        />
-        <TextField
-          label={t('auth.repeatPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={!!errors.repeat}
-          helperText={errors.repeat?.message}
-          {...register('repeat', {
-            validate: (value) => value === getValues('newPassword') || t('auth.passwordsDiffer'),
-          })}
-        />
+        <NewPasswordFields form={form} name="newPassword" repeatName="repeat" username={() => username} />
         <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
           {t('auth.changePassword')}
         </Button>

@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { apiFailure } from '../api/api-error-text.ts';
+import { NewPasswordFields } from '../components/new-password-fields.tsx';
 import { showServerFieldErrors } from '../components/server-field-errors.ts';
 import { api, useSession } from '../stores/session-store.ts';
-import { passwordRule } from './password-field-rules.ts';
 
 interface FirstStartValues {
   username: string;
@@ -22,10 +22,11 @@ export function FirstStartForm({ setupCodeRequired }: { setupCodeRequired: boole
   const { t } = useTranslation();
   const adopt = useSession((state) => state.adopt);
   const [failure, setFailure] = useState<string | null>(null);
-  const { register, handleSubmit, formState, getValues, setError } = useForm<FirstStartValues>({
+  const form = useForm<FirstStartValues>({
     mode: 'onTouched',
     defaultValues: { username: '', fullName: '', password: '', repeat: '', setupCode: '' },
   });
+  const { register, handleSubmit, formState, getValues, setError } = form;
   const submit = handleSubmit(async ({ repeat: _repeat, setupCode, ...values }) => {
     setFailure(null);
     try {
@@ -58,26 +59,7 @@ export function FirstStartForm({ setupCodeRequired }: { setupCodeRequired: boole
           {...register('username', { required: true })}
         />
         <TextField label={t('users.fullName')} autoComplete="name" {...register('fullName')} />
-        <TextField
-          label={t('auth.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={!!errors.password}
-          helperText={errors.password?.message ?? t('auth.passwordHint')}
-          {...register('password', { validate: passwordRule(() => getValues('username')) })}
-        />
-        <TextField
-          label={t('auth.repeatPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          error={!!errors.repeat}
-          helperText={errors.repeat?.message}
-          {...register('repeat', {
-            validate: (value) => value === getValues('password') || t('auth.passwordsDiffer'),
-          })}
-        />
+        <NewPasswordFields form={form} name="password" repeatName="repeat" username={() => getValues('username')} />
         {setupCodeRequired && (
           <TextField
             label={t('auth.setupCode')}

@@ -1,17 +1,7 @@
 // "Create tag" from a commissioning tool: the address, data type, access and scaling the tool
 // found are filled in; the engineer picks the device (of the tool's protocol), names the tag and
 // saves it through tags.create, with the gateway's field errors under the fields.
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  MenuItem,
-  Stack,
-  TextField,
-} from '@mui/material';
+import { Alert, Dialog, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -27,6 +17,7 @@ import { FormSelect, plainOptions } from '../../components/form-fields.tsx';
 import { showServerFieldErrors } from '../../components/server-field-errors.ts';
 import { useApiQuery } from '../../components/use-api-query.ts';
 import { api } from '../../stores/session-store.ts';
+import { FormDialogActions } from '../../components/form-dialog-actions.tsx';
 
 export interface TagDraft {
   name: string;
@@ -198,12 +189,11 @@ export function CreateTagDialog({
             <TextField label={t('commissioning.createTag.description')} {...register('description')} />
           </Stack>
         </DialogContent>
-        <DialogActions>
-          <Button onClick={() => onClose(null)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="contained" disabled={formState.isSubmitting}>
-            {t('commissioning.createTag.create')}
-          </Button>
-        </DialogActions>
+        <FormDialogActions
+          onCancel={() => onClose(null)}
+          submitting={formState.isSubmitting}
+          label={t('commissioning.createTag.create')}
+        />
       </form>
     </Dialog>
   );

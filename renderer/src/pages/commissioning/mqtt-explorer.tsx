@@ -3,7 +3,6 @@
 // picking a JSON field opens "create tag" with the topic|path address the MQTT driver maps.
 // Listening is a chain of mqtt.sniff windows; retained messages count once (a new window
 // replays them with the retain flag, live ones arrive without it).
-import AddIcon from '@mui/icons-material/Add';
 import DeleteSweepIcon from '@mui/icons-material/DeleteSweep';
 import HearingIcon from '@mui/icons-material/Hearing';
 import StopIcon from '@mui/icons-material/Stop';
@@ -32,6 +31,7 @@ import { apiFailure } from '../../api/api-error-text.ts';
 import { roleMay } from '../../auth/role-access.ts';
 import { formatNumber } from '../../i18n/formatters.ts';
 import { api, useSignedInUser } from '../../stores/session-store.ts';
+import { CreateMappingButton } from './create-mapping-button.tsx';
 import { CreateTagDialog, tagNameOf, type TagDraft } from './create-tag-dialog.tsx';
 import { birthTopicOf, SparkplugMetrics } from './sparkplug-metrics.tsx';
 import { ToolOutcome } from './tool-outcome.tsx';
@@ -66,7 +66,7 @@ function dataTypeOf(value: unknown): TagDataType {
 
 export function MqttExplorer() {
   const { t } = useTranslation();
-  const user = useSignedInUser();
+  const mayCreate = roleMay(useSignedInUser().role, 'configure-devices');
   const [url, setUrl] = useState('mqtt://127.0.0.1:1883');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -286,7 +286,7 @@ export function MqttExplorer() {
                 <SparkplugMetrics
                   message={current.last.sparkplug}
                   birth={topics.get(birthTopicOf(current.last.sparkplug))?.last.sparkplug ?? undefined}
-                  mayCreate={roleMay(user.role, 'configure-devices')}
+                  mayCreate={mayCreate}
                   onCreate={setDraft}
                 />
               ) : (
@@ -321,21 +321,16 @@ export function MqttExplorer() {
                         <TableCell sx={{ fontFamily: 'monospace' }}>{field.path}</TableCell>
                         <TableCell sx={{ fontFamily: 'monospace' }}>{JSON.stringify(field.value)}</TableCell>
                         <TableCell>
-                          <Button
-                            size="small"
-                            startIcon={<AddIcon />}
-                            disabled={!roleMay(user.role, 'configure-devices')}
-                            aria-label={t('commissioning.mqtt.createMappingFor', { path: field.path })}
-                            onClick={() =>
-                              setDraft({
-                                name: tagNameOf(`${current.topic.split('/').pop() ?? ''}_${field.path}`),
-                                address: field.path === '$' ? current.topic : `${current.topic}|${field.path}`,
-                                dataType: dataTypeOf(field.value),
-                              })
-                            }
-                          >
-                            {t('commissioning.mqtt.createMapping')}
-                          </Button>
+                          <CreateMappingButton
+                            mayCreate={mayCreate}
+                            ariaLabel={t('commissioning.mqtt.createMappingFor', { path: field.path })}
+                            onCreate={setDraft}
+                            draft={() => ({
+                              name: tagNameOf(`${current.topic.split('/').pop() ?? ''}_${field.path}`),
+                              address: field.path === '$' ? current.topic : `${current.topic}|${field.path}`,
+                              dataType: dataTypeOf(field.value),
+                            })}
+                          />
                         </TableCell>
                       </TableRow>
                     ))}
@@ -346,20 +341,15 @@ export function MqttExplorer() {
                   <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
                     {t('commissioning.mqtt.plainPayload')}
                   </Typography>
-                  <Button
-                    size="small"
-                    startIcon={<AddIcon />}
-                    disabled={!roleMay(user.role, 'configure-devices')}
-                    onClick={() =>
-                      setDraft({
-                        name: tagNameOf(current.topic.split('/').pop() ?? 'value'),
-                        address: current.topic,
-                        dataType: Number.isFinite(Number(current.last.preview.trim())) ? 'Double' : 'String',
-                      })
-                    }
-                  >
-                    {t('commissioning.mqtt.createMapping')}
-                  </Button>
+                  <CreateMappingButton
+                    mayCreate={mayCreate}
+                    onCreate={setDraft}
+                    draft={() => ({
+                      name: tagNameOf(current.topic.split('/').pop() ?? 'value'),
+                      address: current.topic,
+                      dataType: Number.isFinite(Number(current.last.preview.trim())) ? 'Double' : 'String',
+                    })}
+                  />
                 </Stack>
               )}
             </Stack>

@@ -2,11 +2,9 @@
 // metrics (name, datatype, value) with "Create tag" for each metric a tag can map. Metrics of a
 // DATA message that carry only an alias are named from the node's (device's) BIRTH the explorer
 // has seen, in this window or an earlier one.
-import AddIcon from '@mui/icons-material/Add';
 import {
   Alert,
   Box,
-  Button,
   Chip,
   Stack,
   Table,
@@ -19,6 +17,7 @@ import {
 } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import type { ApiOutputs } from '../../api/api-client.ts';
+import { CreateMappingButton } from './create-mapping-button.tsx';
 import { tagNameOf, type TagDraft } from './create-tag-dialog.tsx';
 
 type Sniffed = ApiOutputs['mqtt']['sniff']['messages'][number];
@@ -114,22 +113,12 @@ export function SparkplugMetrics(props: {
                   />
                   <TableCell>
                     {address !== null && tagDataType !== null && (
-                      <Button
-                        size="small"
-                        startIcon={<AddIcon />}
-                        sx={{ whiteSpace: 'nowrap' }}
-                        disabled={!props.mayCreate}
-                        aria-label={t('commissioning.mqtt.sparkplug.createTagFor', { name: label })}
-                        onClick={() =>
-                          props.onCreate({
-                            name: tagNameOf(`${message.node}_${label}`),
-                            address,
-                            dataType: tagDataType,
-                          })
-                        }
-                      >
-                        {t('commissioning.mqtt.createMapping')}
-                      </Button>
+                      <CreateMappingButton
+                        mayCreate={props.mayCreate}
+                        ariaLabel={t('commissioning.mqtt.sparkplug.createTagFor', { name: label })}
+                        onCreate={props.onCreate}
+                        draft={() => ({ name: tagNameOf(`${message.node}_${label}`), address, dataType: tagDataType })}
+                      />
                     )}
                   </TableCell>
                 </TableRow>
