@@ -12,6 +12,17 @@ import { AlertEngine, type AlertEngineOptions } from './alert-engine.ts';
 import { alertEventPoint } from '../historian/frame-points.ts';
 import type { AlertEventPoint } from '../historian/historian-points.ts';
 
+/** The rule the alert tests start from: the tag's value above 80 raises a WARNING at once. */
+export const HOT_RULE = {
+  conditionExpression: 'value',
+  op: 'GT',
+  thresholdValue: 80,
+  level: 'WARNING',
+  evalInterval: 1_000,
+  evalDuration: null,
+  cooldownDuration: 0,
+} as const satisfies Partial<NewAlertRule>;
+
 export const START = new Date('2026-03-01T08:00:00Z');
 
 export interface EngineHarness {
@@ -101,13 +112,7 @@ export async function engineHarness(
       const rule = await repos.alertRules.create({
         deviceId: device.id,
         tagId: tagIds.T1,
-        conditionExpression: 'value',
-        op: 'GT',
-        thresholdValue: 80,
-        level: 'WARNING',
-        evalInterval: 1_000,
-        evalDuration: null,
-        cooldownDuration: 0,
+        ...HOT_RULE,
         ...fields,
       });
       await harness.engine.reload();

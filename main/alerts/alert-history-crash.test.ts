@@ -14,6 +14,7 @@ import { FrameBus } from '../bus/frame-bus.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { repositories, type Repositories } from '../db/repositories/repositories.ts';
 import { AlertEngine } from './alert-engine.ts';
+import { HOT_RULE } from './alert-engine-harness.ts';
 
 const postgresUrl = inject('postgresUrl');
 
@@ -65,13 +66,7 @@ describe.skipIf(!postgresUrl)('alert history across a crash between the Event an
       deviceId: device.id,
       tagId: tag.id,
       name: 'Hot',
-      conditionExpression: 'value',
-      op: 'GT',
-      thresholdValue: 80,
-      level: 'WARNING',
-      evalInterval: 1_000,
-      evalDuration: null,
-      cooldownDuration: 0,
+      ...HOT_RULE,
     });
 
     // Reads go on; the child's insert into alert_history waits for this transaction.
