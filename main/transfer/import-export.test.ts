@@ -12,6 +12,12 @@ const DEVICES_CSV = [
   '"=HYPERLINK(""x"")",formula-looking name,Mqtt,,mqtt://127.0.0.1,,',
 ].join('\r\n');
 
+/** What an import could change: the driver runtime moves status, lastSeen and updatedAt on its own (an
+ * MQTT device with no broker goes Offline whenever its first connect attempt fails). */
+function configuredDevices(devices: { status: unknown; lastSeen: unknown; updatedAt: unknown }[]) {
+  return devices.map(({ status: _status, lastSeen: _lastSeen, updatedAt: _updatedAt, ...configured }) => configured);
+}
+
 for (const backend of databaseBackends()) {
   describe.skipIf(!backend.available)(`imports and exports on ${backend.name}`, () => {
     let h: ApiHarness;
@@ -72,7 +78,7 @@ for (const backend of databaseBackends()) {
     });
 
     it('changes nothing when any row is bad, and reports every problem by row and column', async () => {
-      const devicesBefore = await api.devices.list();
+      const devicesBefore = configuredDevices(await api.devices.list());
       const tagsBefore = (await api.tags.list()).tags;
       const report = await api.tags.import({
         format: 'csv',
@@ -97,7 +103,7 @@ for (const backend of databaseBackends()) {
         { row: 6, field: 'enabled', message: 'Must be true or false.' },
         { row: 7, field: 'minValue', message: 'Must not be greater than maxValue.' },
       ]);
-      expect(await api.devices.list()).toEqual(devicesBefore);
+      expect(configuredDevices(await api.devices.list())).toEqual(devicesBefore);
       expect((await api.tags.list()).tags).toEqual(tagsBefore);
       const audit = await h.services.audit.query({ actionPrefix: 'tags.import' });
       expect(audit[0]).toMatchObject({ success: false, errorMessage: '6 problems in the file; nothing was imported' });
