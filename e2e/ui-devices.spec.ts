@@ -27,6 +27,8 @@ test('adds a Modbus TCP device, with the form refusing a bad port in words', asy
   await expect(page.getByRole('row', { name: /Demo boiler/ })).toBeVisible();
   await page.getByRole('button', { name: 'Add device' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add device' });
+  // No configuration picked: the form says which one the device will poll with.
+  await expect(dialog.getByRole('combobox', { name: 'Driver configuration' })).toHaveText('Demo Modbus TCP (default)');
   await field(dialog, 'Name').fill('Boiler 2');
   await field(dialog, 'Host').fill('127.0.0.1');
   await dialog.getByRole('spinbutton', { name: 'Port' }).fill('70000');
@@ -59,9 +61,13 @@ test('edits the device as Modbus RTU with serial settings, then deletes it after
   const dialog = page.getByRole('dialog', { name: 'Edit Boiler 2' });
   await dialog.getByRole('combobox', { name: 'Protocol' }).click();
   await page.getByRole('option', { name: 'Modbus RTU' }).click();
+  await expect(dialog.getByRole('combobox', { name: 'Driver configuration' })).toHaveText(
+    'Built-in defaults (1 s scan)',
+  );
   await field(dialog, 'Serial port').fill('/dev/ttyUSB0');
   await dialog.getByRole('combobox', { name: 'Baud rate' }).click();
   await page.getByRole('option', { name: '9600', exact: true }).click();
+  await expect(page.getByRole('listbox')).toBeHidden();
   await screenshot(page, 'device-form-rtu');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();

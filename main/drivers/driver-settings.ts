@@ -1,6 +1,7 @@
 // A device's performance and retry settings come from a `driver_configs` row: the one its
-// config names (`config.driverConfig`), else the enabled row for its protocol, else the seed's
+// config names (`config.driverConfig`), else the first enabled row of its protocol by name, else the seed's
 // column defaults. Also the retry schedule those settings describe.
+import { defaultDriverConfigFor } from '../../common/default-driver-config.ts';
 import type { DriverConfig } from '../db/repositories/driver-configs-repository.ts';
 import type { Device } from '../db/repositories/devices-repository.ts';
 import type { DriverSettings } from './driver-contract.ts';
@@ -64,7 +65,7 @@ export function assignDriverConfig(device: Device, configs: readonly DriverConfi
     }
     return { ok: true, configId: row.id, settings: settingsOf(row) };
   }
-  const row = configs.find((config) => config.protocol === device.protocol && config.enabled);
+  const row = defaultDriverConfigFor(device.protocol, configs);
   return row
     ? { ok: true, configId: row.id, settings: settingsOf(row) }
     : { ok: true, configId: undefined, settings: defaultDriverSettings(device.protocol) };

@@ -6,6 +6,7 @@ import { Alert, Dialog, DialogContent, DialogTitle, MenuItem, Stack, TextField }
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { defaultDriverConfigFor } from '../../../common/default-driver-config.ts';
 import { PROTOCOL_KINDS, type ProtocolKind } from '../../../common/enums.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { initialValues, toDevice, type DeviceFormValues } from './device-form-values.ts';
@@ -47,6 +48,8 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
     defaultValues: initialValues(device),
   });
   const protocol = watch('protocol');
+  // what "no configuration named" means for this protocol, said in the list
+  const protocolDefault = defaultDriverConfigFor(protocol, driverConfigs);
   const { errors } = formState;
   const required = { required: t('common.required') };
   const whole = (min: number, max: number) => ({
@@ -121,7 +124,11 @@ export function DeviceDialog({ device, driverConfigs, onClose }: DeviceDialogPro
                     fullWidth
                     slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
                   >
-                    <MenuItem value="">{t('devices.driverConfigDefault')}</MenuItem>
+                    <MenuItem value="">
+                      {protocolDefault
+                        ? t('devices.driverConfigDefaultNamed', { name: protocolDefault.name })
+                        : t('devices.driverConfigBuiltIn')}
+                    </MenuItem>
                     {driverConfigs
                       .filter((config) => config.protocol === protocol)
                       .map((config) => (
