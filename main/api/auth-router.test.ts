@@ -113,14 +113,15 @@ for (const backend of databaseBackends()) {
       await h.signedInAs('VIEWER', 'timing');
       const unknown: number[] = [];
       const wrong: number[] = [];
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 6; i++) {
         unknown.push(await time(`ghost-${i}`));
         wrong.push(await time('timing'));
         await h.services.users.unlock((await h.services.repos.users.getByUsername('timing'))!.id);
       }
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-      // Both do one scrypt; the wrong password also writes its count. Within a few ms of each other.
-      expect(Math.abs(median(unknown) - median(wrong))).toBeLessThan(Math.max(15, median(unknown)));
+      // Both do one scrypt; the wrong password also writes its count. The fastest of several tries
+      // is each path's own cost (a busy machine only ever adds time), so those are compared.
+      const fastest = (values: number[]) => Math.min(...values);
+      expect(Math.abs(fastest(unknown) - fastest(wrong))).toBeLessThan(Math.max(15, fastest(unknown)));
     });
 
     it('ends a session at its expiry and after the idle timeout', async () => {
