@@ -28,6 +28,7 @@ export const START = new Date('2026-03-01T08:00:00Z');
 export interface EngineHarness {
   repos: Repositories;
   bus: FrameBus;
+  wal: FrameWal;
   engine: AlertEngine;
   /** alert_events points, as the historian makes them from the alert EventFrames, in order */
   points: AlertEventPoint[];
@@ -75,6 +76,7 @@ export async function engineHarness(
   const harness: EngineHarness = {
     repos,
     bus,
+    wal,
     engine: build(),
     points,
     events,

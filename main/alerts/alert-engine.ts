@@ -11,9 +11,12 @@
 // are restored from the database, so one episode never fires twice.
 //
 // With the WAL given, no change is lost in a crash between its EventFrame and its row: the
-// engine's durable consumer ("alert-history") moves its checkpoint past an alert EventFrame only
+// engine's WAL consumer ("alert-history") moves its checkpoint past an alert EventFrame only
 // once that change's row is committed, and at start the EventFrames after the checkpoint (the
 // changes a crash kept from the database) are written from the WAL before anything is restored.
+// Only that start reads the WAL; while running, the engine knows its own EventFrames' sequence
+// ids and confirms the log up to the oldest one whose row is not committed yet, without reading
+// the value frames in between.
 import { randomUUID } from 'node:crypto';
 import type { AlertLevel, AlertStatus } from '../../common/enums.ts';
 import {
@@ -34,6 +37,7 @@ import { AlertEngineRepository, type TagName } from '../db/repositories/alert-en
 import type { AlertHistoryPatch, AlertHistoryRow } from '../db/repositories/alert-history-repository.ts';
 import type { DurableConsumer } from '../wal/durable-consumer.ts';
 import type { FrameWal } from '../wal/frame-wal.ts';
+import type { TrackedConsumer } from '../wal/tracked-consumer.ts';
 import { AlertHistoryWriter } from './alert-history-writer.ts';
 import { RuleRuntime, type AlertSource } from './alert-rule-runtime.ts';
 import { activeAlertOf, type ActiveAlert, type OpenAlert, type OpenStatus } from './open-alert.ts';
@@ -151,6 +155,8 @@ function numericValue(value: Value | undefined): number {
 const HOUR_MS = 3_600_000;
 /** A condition waiting at least this long to fire is stored in alert_rule_state. */
 const REMEMBER_PENDING_MS = 5_000;
+/** How often the engine confirms the WAL up to its committed alert changes. */
+const HISTORY_CONFIRM_MS = 1_000;
 
 export class AlertEngine {
   private readonly repo: AlertEngineRepository;
@@ -172,7 +178,11 @@ export class AlertEngine {
   private evaluations = 0;
   private fired = 0;
   private started = false;
+  /** reads the WAL at start, to write the alert changes a crash kept from alert_history */
   private historyConsumer: DurableConsumer | undefined;
+  /** then confirms the WAL as this engine's own changes are committed */
+  private historyTracking: TrackedConsumer | undefined;
+  private historyTimer: NodeJS.Timeout | undefined;
   /** alert EventFrames after this sequence id are this engine's own; earlier ones are recovered */
   private liveFrom = 0;
 
@@ -234,6 +244,10 @@ export class AlertEngine {
     await this.writer.close();
     await this.historyConsumer?.stop();
     this.historyConsumer = undefined;
+    clearInterval(this.historyTimer);
+    this.confirmHistory();
+    await this.historyTracking?.stop();
+    this.historyTracking = undefined;
   }
 
   // ---------------------------------------------------------------- durable history
@@ -264,6 +278,25 @@ export class AlertEngine {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // Caught up: from here on the engine confirms the WAL itself (its checkpoint may have moved
+    // past live frames already; their rows were committed before it did).
+    await consumer.stop();
+    this.historyConsumer = undefined;
+    this.historyTracking = await wal.track('alert-history');
+    this.historyTimer = setInterval(() => this.confirmHistory(), HISTORY_CONFIRM_MS);
+    this.historyTimer.unref();
+  }
+
+  /**
+   * Moves the WAL checkpoint up to just before the oldest EventFrame whose row is not committed
+   * (every EventFrame is published and queued for writing in one synchronous step, so nothing
+   * before that point still waits), or to the end of the log when nothing waits.
+   */
+  private confirmHistory(): void {
+    const wal = this.options.wal;
+    if (!wal || !this.historyTracking) return;
+    const pending = this.writer.oldestPendingSequenceId;
+    this.historyTracking.advance(pending === undefined ? wal.committedSequenceId : pending - 1);
   }
 
   private async historySink(frames: Frame[]): Promise<void> {

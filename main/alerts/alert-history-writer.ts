@@ -47,6 +47,12 @@ export class AlertHistoryWriter {
     return this.queue.length;
   }
 
+  /** The WAL sequence id of the oldest EventFrame whose write is not committed yet, if any. */
+  get oldestPendingSequenceId(): number | undefined {
+    for (const { sequenceId } of this.queue) if (sequenceId > 0) return sequenceId;
+    return undefined;
+  }
+
   /**
    * Queues a write; `what` names it in problem reports ("alert 1f… fired"). Nothing of the write
    * happens before the caller's task is over: an idle writer starts on the next turn of the event

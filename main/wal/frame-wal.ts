@@ -12,6 +12,7 @@ import { RateMeter } from '../metrics/rate-meter.ts';
 import { FrameBlockBuilder, walkValue } from './frame-block.ts';
 import { DurableConsumer, type ConsumerOptions, type ConsumerMetrics, type FrameSink } from './durable-consumer.ts';
 import { FrameCursor, type FrameChunk } from './frame-cursor.ts';
+import { TrackedConsumer } from './tracked-consumer.ts';
 import { CONSUMER_RANGE, consumerKey, consumerName, FRAME_RANGE, LAST_SEQUENCE_KEY } from './wal-keys.ts';
 import { WalRetention, type RetentionOptions, type RetentionReport } from './wal-retention.ts';
 import type { WalStorage, WalStorageBatch } from './wal-storage.ts';
@@ -138,7 +139,7 @@ export class FrameWal {
   private corruptCount = 0;
   private corruptReport: { first: number; last: number; count: number; reason: string } | undefined;
 
-  private readonly consumers = new Map<string, DurableConsumer>();
+  private readonly consumers = new Map<string, DurableConsumer | TrackedConsumer>();
   private readonly retention: WalRetention;
 
   /** @internal use openFrameWal */
@@ -273,18 +274,24 @@ export class FrameWal {
    */
   async consume(name: string, sink: FrameSink, options: ConsumerOptions = {}): Promise<DurableConsumer> {
     if (this.closing) throw new WalClosedError('The write-ahead log is closed');
-    if (!/^[\w.-]{1,100}$/.test(name)) {
-      throw new Error(`Consumer name "${name}" must be 1–100 letters, digits, '.', '_' or '-'`);
-    }
     if (this.consumers.has(name)) throw new Error(`A durable consumer named "${name}" is already running`);
-    let checkpoint = await this.readCheckpoint(name);
-    if (checkpoint === undefined) {
-      checkpoint = options.startAt === 'latest' ? this.committed : 0;
-      await this.storage.put(consumerKey(name), String(checkpoint), this.durability === 'sync');
-    }
+    const checkpoint = await this.registeredCheckpoint(name, options);
     const consumer = new DurableConsumer(this, name, checkpoint, sink, options, (count) => this.outMeter.add(count));
     this.consumers.set(name, consumer);
     consumer.start();
+    return consumer;
+  }
+
+  /**
+   * Starts a tracked consumer: one whose owner confirms frames with `advance(sequenceId)` instead
+   * of reading them (see tracked-consumer.ts). It continues from the checkpoint stored under
+   * `name`, which a durable consumer of that name may have moved before.
+   */
+  async track(name: string, options: Pick<ConsumerOptions, 'startAt'> = {}): Promise<TrackedConsumer> {
+    if (this.closing) throw new WalClosedError('The write-ahead log is closed');
+    if (this.consumers.has(name)) throw new Error(`A durable consumer named "${name}" is already running`);
+    const consumer = new TrackedConsumer(this, name, await this.registeredCheckpoint(name, options));
+    this.consumers.set(name, consumer);
     return consumer;
   }
 
@@ -295,6 +302,19 @@ export class FrameWal {
     await this.storage.del(consumerKey(name), true);
   }
 
+  /** The stored checkpoint of `name`, registering the consumer where it starts if it has none. */
+  private async registeredCheckpoint(name: string, options: Pick<ConsumerOptions, 'startAt'>): Promise<number> {
+    if (!/^[\w.-]{1,100}$/.test(name)) {
+      throw new Error(`Consumer name "${name}" must be 1–100 letters, digits, '.', '_' or '-'`);
+    }
+    let checkpoint = await this.readCheckpoint(name);
+    if (checkpoint === undefined) {
+      checkpoint = options.startAt === 'latest' ? this.committed : 0;
+      await this.storage.put(consumerKey(name), String(checkpoint), this.durability === 'sync');
+    }
+    return checkpoint;
+  }
+
   /** @internal the consumer's checkpoint store */
   saveCheckpoint(name: string, sequenceId: number): Promise<void> {
     // Unsynced: a lost checkpoint only means a replay, which sinks absorb (idempotent writes);
@@ -303,7 +323,7 @@ export class FrameWal {
   }
 
   /** @internal */
-  forgetConsumer(consumer: DurableConsumer): void {
+  forgetConsumer(consumer: DurableConsumer | TrackedConsumer): void {
     if (this.consumers.get(consumer.name) === consumer) this.consumers.delete(consumer.name);
   }
 
