@@ -91,7 +91,7 @@ describe('LineBatchBuilder', () => {
       1.5,
       -0.25,
       0.1 + 0.2,
-      20.123456789012345,
+      20 + 10 * Math.sin(7),
       1e-7,
       -3.4e-300,
       Number.MAX_VALUE,

@@ -123,7 +123,7 @@ export class LineBatchBuilder {
       bytes[--at] = 0x30 + value - rest * 10;
       value = rest;
     }
-    bytes[--at] = 0x30 + value;
+    bytes[at - 1] = 0x30 + value;
     this.at = end;
   }
 
