@@ -23,8 +23,8 @@ import type { HistorianBackend, LabelledPoint } from '../main/historian/historia
 import { Historian } from '../main/historian/historian.ts';
 import { InfluxV1Backend } from '../main/historian/influx-v1-backend.ts';
 import { GZIP_OPTIONS } from '../main/historian/influx-v1-client.ts';
-import { LineBatch, LineBatchBuilder } from '../main/historian/influx-line-batch.ts';
-import { deviceDataFields, deviceDataLine, deviceDataSeriesKey } from '../main/historian/influx-line-protocol.ts';
+import { LineBatch, LineBatchBuilder, LineBufferPool } from '../main/historian/influx-line-batch.ts';
+import { appendDeviceData, deviceDataLine, deviceDataSeriesKey } from '../main/historian/influx-line-protocol.ts';
 import { TagCatalog, type TagLabels } from '../main/historian/tag-catalog.ts';
 import { TrendService } from '../main/historian/trend-service.ts';
 import { type FrameWal, openFrameWal } from '../main/wal/frame-wal.ts';
@@ -236,16 +236,20 @@ async function main(): Promise<void> {
       const sample = points(INGEST_POINTS, now - 3_600_000);
       const key = deviceDataSeriesKey(tags[0]!);
       const prefix = Buffer.from(`${key} `);
-      let bodies: Buffer[] = [];
-      // as the InfluxDB backend builds them: straight into bytes, the series key encoded once
+      let batches: LineBatch[] = [];
+      const pool = new LineBufferPool(5000 * 320, 64);
+      // as the InfluxDB backend builds them: straight into pooled bytes, the series key encoded once
       const encodeCost = await steadyCost(async () => {
-        const builder = new LineBatchBuilder(5000 * 256);
-        bodies = [];
+        for (const batch of batches) batch.release();
+        const builder = new LineBatchBuilder(pool);
+        batches = [];
         for (let i = 0; i < sample.length; i++) {
-          builder.add(prefix, deviceDataFields(sample[i]!)!);
-          if (builder.count === 5000) bodies.push(builder.take().bytes);
+          appendDeviceData(builder, prefix, sample[i]!);
+          if (builder.count === 5000) batches.push(builder.take());
         }
+        builder.discard();
       });
+      const bodies = batches.map((batch) => batch.bytes);
       // the way before: lines as strings, joined, encoded
       const stringsCost = await steadyCost(async () => {
         for (let i = 0; i < sample.length; i += 5000) {

@@ -25,8 +25,9 @@ export interface HistorianOptions {
   /** frames per backend write (default 20,000: four InfluxDB requests of 5,000 lines) */
   batchSize?: number;
   /**
-   * backend writes in progress at once (default 2): the next batch is read from the WAL and
-   * encoded while the backend stores the last one; the checkpoint still waits for both
+   * backend writes in progress at once (default 3): the next batches are read from the WAL and
+   * encoded while the backend stores the earlier ones; the checkpoint still waits for each, in
+   * order (with 2 the WAL read waited on InfluxDB between batches: 74k vs 92k points/s drained)
    */
   maxInFlight?: number;
   /** longest wait between retries while the backend is down (default 5 s) */
@@ -92,7 +93,7 @@ export class Historian {
       {
         types: ['data', 'event'],
         batchSize: options.batchSize ?? 20_000,
-        maxInFlight: options.maxInFlight ?? 2,
+        maxInFlight: options.maxInFlight ?? 3,
         retryMinMs: 100,
         retryMaxMs: options.retryMaxMs ?? 5_000,
       },
@@ -105,8 +106,8 @@ export class Historian {
   }
 
   /**
-   * The durable consumer's sink: resolves only once the backend has the batch. Two batches may
-   * be in flight; they reach the backend in the order the WAL gave them.
+   * The durable consumer's sink: resolves only once the backend has the batch. Several batches
+   * may be in flight; they reach the backend in the order the WAL gave them.
    */
   private async store(frames: Frame[]): Promise<void> {
     const points: LabelledPoint[] = [];

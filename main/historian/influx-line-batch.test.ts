@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LineBatch, LineBatchBuilder } from './influx-line-batch.ts';
+import { LineBatch, LineBatchBuilder, LineBufferPool } from './influx-line-batch.ts';
+import { appendDeviceData, deviceDataLine } from './influx-line-protocol.ts';
+import type { DevicePoint } from './historian-points.ts';
 
 describe('LineBatch', () => {
   it('holds lines as bytes, each ending in a newline, and gives each back', () => {
@@ -20,19 +22,95 @@ describe('LineBatch', () => {
   });
 });
 
+function point(value: number, rawValue = value, extra: Partial<DevicePoint> = {}): DevicePoint {
+  return {
+    tagId: 't',
+    deviceId: 'd',
+    timeNs: 1_764_170_000_123_456_789n,
+    value,
+    rawValue,
+    quality: 0,
+    errorCode: 0,
+    ...extra,
+  };
+}
+
 describe('LineBatchBuilder', () => {
-  it('writes the encoded prefix and the ASCII rest of each line, growing past its capacity', () => {
-    const builder = new LineBatchBuilder(8);
+  it('writes the encoded prefix and the fields of each line, growing past its buffer', () => {
+    const pool = new LineBufferPool(300);
+    const builder = new LineBatchBuilder(pool);
     const prefix = Buffer.from('device_data,unit=°C ');
-    for (let i = 0; i < 100; i++) builder.add(prefix, `value=${i} ${i}`);
+    for (let i = 0; i < 100; i++) appendDeviceData(builder, prefix, point(i, i, { timeNs: BigInt(i) }));
     const batch = builder.take();
     expect(batch.count).toBe(100);
-    expect(batch.line(0)).toBe('device_data,unit=°C value=0 0');
-    expect(batch.line(99)).toBe('device_data,unit=°C value=99 99');
+    expect(batch.line(0)).toBe('device_data,unit=°C value=0,raw_value=0,quality=0i,error_code=0i 0');
+    expect(batch.line(99)).toBe('device_data,unit=°C value=99,raw_value=99,quality=0i,error_code=0i 99');
     expect(batch.bytes.toString().split('\n')).toHaveLength(101);
     // the next batch starts empty, in a buffer of its own
-    builder.add(prefix, 'value=1 1');
-    expect(builder.take().bytes.toString()).toBe('device_data,unit=°C value=1 1\n');
-    expect(batch.line(0)).toBe('device_data,unit=°C value=0 0');
+    appendDeviceData(builder, prefix, point(1, 1, { timeNs: 1n }));
+    const next = builder.take();
+    expect(next.bytes.toString()).toBe('device_data,unit=°C value=1,raw_value=1,quality=0i,error_code=0i 1\n');
+    expect(batch.line(0)).toBe('device_data,unit=°C value=0,raw_value=0,quality=0i,error_code=0i 0');
+  });
+
+  it('reuses a released buffer for a later batch', () => {
+    const pool = new LineBufferPool(4096);
+    const builder = new LineBatchBuilder(pool);
+    const prefix = Buffer.from('m ');
+    appendDeviceData(builder, prefix, point(1));
+    const first = builder.take();
+    const firstBuffer = first.bytes.buffer;
+    first.release();
+    first.release(); // twice is harmless: the buffer is pooled once
+    appendDeviceData(builder, prefix, point(2));
+    builder.take(); // in the buffer taken after the first batch
+    appendDeviceData(builder, prefix, point(3));
+    const third = builder.take();
+    expect(third.bytes.buffer).toBe(firstBuffer);
+    expect(third.line(0)).toBe('m value=3,raw_value=3,quality=0i,error_code=0i 1764170000123456789');
+  });
+
+  it('writes every kind of number exactly as the text line does', () => {
+    const values = [
+      0,
+      -0,
+      1,
+      -1,
+      7,
+      10,
+      99,
+      100,
+      12_345,
+      -98_765,
+      2 ** 31,
+      2 ** 53 - 1,
+      999_999_999_999_999,
+      1e15,
+      -1e15,
+      1e21,
+      1.5,
+      -0.25,
+      0.1 + 0.2,
+      20 + 10 * Math.sin(7),
+      1e-7,
+      -3.4e-300,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      Math.PI * 1e10,
+    ];
+    const prefix = Buffer.from('device_data,tag_name=t ');
+    const builder = new LineBatchBuilder(new LineBufferPool(64));
+    const expected: string[] = [];
+    for (const value of values) {
+      for (const raw of [value, value * 10, Number.NaN]) {
+        const p = point(value, raw, { quality: 2, errorCode: 4_000_000_000 });
+        expect(appendDeviceData(builder, prefix, p)).toBe(true);
+        expected.push(deviceDataLine('device_data,tag_name=t', p)!);
+      }
+    }
+    expect(appendDeviceData(builder, prefix, point(Number.POSITIVE_INFINITY))).toBe(false);
+    expect(appendDeviceData(builder, prefix, point(Number.NaN))).toBe(false);
+    const batch = builder.take();
+    expect(batch.bytes.toString()).toBe(`${expected.join('\n')}\n`);
   });
 });

@@ -4,6 +4,7 @@
 // key (what InfluxDB stores anyway) and empty tag values are left out (the protocol forbids them).
 import { escape } from '@influxdata/influxdb-client';
 import type { AlertEventPoint, DevicePoint, SystemMetricPoint } from './historian-points.ts';
+import type { LineBatchBuilder } from './influx-line-batch.ts';
 import type { TagLabels } from './tag-catalog.ts';
 
 export const MEASUREMENTS = {
@@ -50,6 +51,29 @@ export function deviceDataFields(point: DevicePoint): string | undefined {
   if (value === undefined) return undefined;
   const raw = point.rawValue === point.value ? value : (float(point.rawValue) ?? value);
   return `value=${value},raw_value=${raw},quality=${int(point.quality)},error_code=${int(point.errorCode)} ${point.timeNs}`;
+}
+
+/**
+ * Appends a device_data line to `builder`: `prefix` (its series key and a space, encoded), then
+ * the same fields and time as deviceDataFields, written digit by digit. False (nothing written)
+ * when the value is not a finite number.
+ */
+export function appendDeviceData(builder: LineBatchBuilder, prefix: Buffer, point: DevicePoint): boolean {
+  const value = point.value;
+  if (!Number.isFinite(value)) return false;
+  builder.startLine(prefix);
+  builder.ascii('value=');
+  builder.float(value);
+  builder.ascii(',raw_value=');
+  builder.float(Number.isFinite(point.rawValue) ? point.rawValue : value);
+  builder.ascii(',quality=');
+  builder.integer(Math.trunc(point.quality));
+  builder.ascii('i,error_code=');
+  builder.integer(Math.trunc(point.errorCode));
+  builder.ascii('i ');
+  builder.ascii(String(point.timeNs));
+  builder.endLine();
+  return true;
 }
 
 /** One device_data line, or undefined when the value is not a finite number. */

@@ -21,8 +21,8 @@ import {
   quoteIdentifier as q,
   quoteString,
 } from './influx-v1-client.ts';
-import { LineBatch, LineBatchBuilder } from './influx-line-batch.ts';
-import { alertEventLine, deviceDataFields, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
+import { LineBatch, LineBatchBuilder, LineBufferPool } from './influx-line-batch.ts';
+import { alertEventLine, appendDeviceData, deviceDataSeriesKey, systemMetricsLine } from './influx-line-protocol.ts';
 import { backfillInfluxV1, CQ_GRACE_MS, prepareInfluxV1 } from './influx-v1-schema.ts';
 import { rfc3339ToNs } from './influx-time.ts';
 import type { TagLabels } from './tag-catalog.ts';
@@ -58,6 +58,8 @@ export class InfluxV1Backend implements HistorianBackend {
   /** per tag: its device_data series key and the space after it, encoded */
   private readonly prefixes = new WeakMap<TagLabels, Buffer>();
   private readonly batchLines: number;
+  /** the requests' buffers, reused (a device_data line is ~250 bytes) */
+  private readonly buffers: LineBufferPool;
   private readonly concurrency: number;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
@@ -70,6 +72,7 @@ export class InfluxV1Backend implements HistorianBackend {
     this.client = new InfluxV1Client(options);
     this.batchLines = Math.min(5000, Math.max(1, options.batchLines ?? 5000));
     this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.buffers = new LineBufferPool(this.batchLines * 320);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => console.warn(`[historian] ${message}`));
     this.lateDelayMs = options.lateAggregationDelayMs ?? 10_000;
@@ -108,23 +111,25 @@ export class InfluxV1Backend implements HistorianBackend {
     rejected: RejectedWrite[],
     late: LateSamples,
   ): Generator<LineBatch> {
-    const builder = new LineBatchBuilder(this.batchLines * 256);
-    for (const point of points) {
-      let prefix = this.prefixes.get(point.labels);
-      if (prefix === undefined) {
-        prefix = Buffer.from(`${deviceDataSeriesKey(point.labels)} `);
-        this.prefixes.set(point.labels, prefix);
+    const builder = new LineBatchBuilder(this.buffers);
+    try {
+      for (const point of points) {
+        let prefix = this.prefixes.get(point.labels);
+        if (prefix === undefined) {
+          prefix = Buffer.from(`${deviceDataSeriesKey(point.labels)} `);
+          this.prefixes.set(point.labels, prefix);
+        }
+        if (!appendDeviceData(builder, prefix, point)) {
+          rejected.push({ what: describePoint(point), reason: `the value ${point.value} is not a finite number` });
+          continue;
+        }
+        late.add(point.timeNs);
+        if (builder.count === this.batchLines) yield builder.take();
       }
-      const fields = deviceDataFields(point);
-      if (fields === undefined) {
-        rejected.push({ what: describePoint(point), reason: `the value ${point.value} is not a finite number` });
-        continue;
-      }
-      late.add(point.timeNs);
-      builder.add(prefix, fields);
-      if (builder.count === this.batchLines) yield builder.take();
+      if (builder.count > 0) yield builder.take();
+    } finally {
+      builder.discard();
     }
-    if (builder.count > 0) yield builder.take();
   }
 
   async writeSystemMetrics(points: readonly SystemMetricPoint[]): Promise<WriteReport> {
@@ -172,10 +177,16 @@ export class InfluxV1Backend implements HistorianBackend {
         } catch (error) {
           failed = true;
           throw error;
+        } finally {
+          next.value.release();
         }
       }
     };
-    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    try {
+      await Promise.all(Array.from({ length: this.concurrency }, worker));
+    } finally {
+      batches.return?.(); // after a failure: the builder gives back its buffer
+    }
     return lines;
   }
 
