@@ -1,7 +1,7 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
 // scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
 // a batch of changes re-renders those rows' cells, never the grid.
-import { Box, GlobalStyles } from '@mui/material';
+import { GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,39 +97,32 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
+  // The rows in the page in the order of their slots, not of their indexes: each row element stays
+  // where it is among its siblings while it shows one row after another. In index order React
+  // would move the elements of the rows scrolling in from one end of the list to the other, and
+  // the browser styles and lays out a moved element (and all it holds) afresh, as a new one: that
+  // was most of a scroll step's work. Their place on screen is their transform; the row index
+  // (aria-rowindex) tells assistive technology their order.
+  const bySlot = rotateToSlotOrder(items, slots.current);
   useEffect(() => {
     if (last >= first) onViewChange?.(first, last);
   }, [first, last, rows, onViewChange]);
+  // Plain elements styled by class (TagGridStyles), not Boxes: the grid renders on every scroll
+  // step, and each Box with an `sx` object resolves its styles through emotion again.
   return (
-    <Box
-      role="grid"
-      aria-label={t('tags.grid')}
-      aria-rowcount={rows.length + 1}
-      sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 }}
-    >
+    <div role="grid" aria-label={t('tags.grid')} aria-rowcount={rows.length + 1} className="tag-grid">
       <TagGridStyles />
       <GridHeader />
       {/* contain: the browser lays out only what is inside while the list scrolls; an opaque
           background lets it scroll the list on the compositor instead of repainting it */}
-      <Box
-        ref={scroller}
-        data-testid="tag-grid-scroller"
-        sx={{
-          overflow: 'auto',
-          flexGrow: 1,
-          minHeight: 0,
-          contain: 'strict',
-          scrollbarGutter: 'stable',
-          bgcolor: 'background.paper',
-        }}
-      >
+      <div ref={scroller} data-testid="tag-grid-scroller" className="tag-grid-scroller">
         {/* while it scrolls, the rows ignore the pointer: no hover restyling and hit testing of the
             row passing under it on every frame */}
-        <Box
-          className={virtualizer.isScrolling ? 'tag-grid-scrolling' : undefined}
-          sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        <div
+          className={virtualizer.isScrolling ? 'tag-grid-body tag-grid-scrolling' : 'tag-grid-body'}
+          style={{ height: virtualizer.getTotalSize() }}
         >
-          {items.map((item) => {
+          {bySlot.map((item) => {
             const row = rows[item.index] as TagRow;
             return (
               <GridRow
@@ -146,11 +139,17 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
               />
             );
           })}
-        </Box>
-      </Box>
-    </Box>
+        </div>
+      </div>
+    </div>
   );
 });
+
+/** Consecutive rows (by index) rotated so that their slots (index % slots) ascend. */
+export function rotateToSlotOrder<T extends { index: number }>(items: readonly T[], slots: number): readonly T[] {
+  const wrap = items.findIndex((item) => item.index % slots === 0);
+  return wrap <= 0 ? items : [...items.slice(wrap), ...items.slice(0, wrap)];
+}
 
 /** The column headings: rendered once per language, not with every scroll step of the grid. */
 const GridHeader = memo(function GridHeader() {
@@ -294,6 +293,16 @@ const TagGridStyles = memo(function TagGridStyles() {
   return (
     <GlobalStyles
       styles={(theme) => ({
+        '.tag-grid': { display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 },
+        '.tag-grid-scroller': {
+          overflow: 'auto',
+          flexGrow: 1,
+          minHeight: 0,
+          contain: 'strict',
+          scrollbarGutter: 'stable',
+          background: theme.palette.background.paper,
+        },
+        '.tag-grid-body': { position: 'relative' },
         '.tag-grid-columns': {
           display: 'grid',
           gridTemplateColumns: TEMPLATE,
@@ -321,6 +330,10 @@ const TagGridStyles = memo(function TagGridStyles() {
           height: ROW_HEIGHT,
           // a row's layout and paint stay inside it: a new value re-lays out one row, not the list
           contain: 'strict',
+          // each row its own compositor layer: a row moved to a new place (a recycled slot) is
+          // moved by the compositor, and only a row whose text changed is painted and rasterized
+          // again, not every 256 px tile of the list it crossed (16 tiles a scroll step)
+          willChange: 'transform',
           borderBottom: `1px solid ${theme.palette.divider}`,
           cursor: 'pointer',
           '&:hover': { background: theme.palette.action.hover },
