@@ -3,7 +3,7 @@
 // a batch of changes re-renders those rows' cells, never the grid.
 import { GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, type TagAccess } from '../../../common/enums.ts';
 import type { QualityName } from '../../../common/live-values-message.ts';
@@ -121,6 +121,7 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
         <div
           className={virtualizer.isScrolling ? 'tag-grid-body tag-grid-scrolling' : 'tag-grid-body'}
           style={{ height: virtualizer.getTotalSize() }}
+          onMouseOver={showTitle}
         >
           {bySlot.map((item) => {
             const row = rows[item.index] as TagRow;
@@ -144,6 +145,18 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
     </div>
   );
 });
+
+// A cell's tooltip (its whole text, the full time, the reason of a quality) is kept in data-title
+// and becomes its title when the pointer comes over it: a changed title attribute makes the
+// browser restyle the cell (a style sheet has a [title] rule), on every scroll step and live
+// batch, for tooltips nobody is looking at.
+function showTitle(event: MouseEvent<HTMLElement>): void {
+  const cell = (event.target as Element).closest<HTMLElement>('[role="gridcell"], button');
+  if (!cell) return;
+  const title = cell.dataset.title;
+  if (title === undefined) cell.removeAttribute('title');
+  else if (cell.title !== title) cell.title = title;
+}
 
 /** Consecutive rows (by index) rotated so that their slots (index % slots) ascend. */
 export function rotateToSlotOrder<T extends { index: number }>(items: readonly T[], slots: number): readonly T[] {
@@ -216,20 +229,20 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="gridcell" title={row.name}>
+      <div role="gridcell" data-title={row.name}>
         {row.name}
       </div>
-      <div role="gridcell" title={deviceName}>
+      <div role="gridcell" data-title={deviceName}>
         {deviceName}
       </div>
-      <div role="gridcell" className="mono" title={row.address}>
+      <div role="gridcell" className="mono" data-title={row.address}>
         {row.address}
       </div>
-      <div role="gridcell" title={row.dataType}>
+      <div role="gridcell" data-title={row.dataType}>
         {row.dataType}
       </div>
       <LiveCells tagId={row.id} unit={row.unit ?? ''} qualityLabels={labels.quality} />
-      <div role="gridcell" title={accessLabel}>
+      <div role="gridcell" data-title={accessLabel}>
         {accessLabel}
       </div>
       <div role="gridcell" className="write">
@@ -237,7 +250,7 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
           <button
             type="button"
             aria-label={labels.write(row.name)}
-            title={labels.write(row.name)}
+            data-title={labels.write(row.name)}
             data-testid="write-tag"
             onClick={(event) => {
               event.stopPropagation();
@@ -266,22 +279,26 @@ const LiveCells = memo(function LiveCells(props: {
   // The mark is a class the store clears for a whole batch at once, not an animation (which would
   // restyle every visible value on every frame) nor a timer per cell.
   const marked = live?.marked ?? false;
+  // The mark fades out when it ends for the tag it marked; a row element taken over by another
+  // tag drops it at once (the span stays: a new one per tag scrolling in costs a frame's styling).
+  const [mark, setMark] = useState({ tagId, marked, fading: false });
+  if (mark.tagId !== tagId || mark.marked !== marked)
+    setMark({ tagId, marked, fading: mark.tagId === tagId && mark.marked && !marked });
   const quality = view && qualityLabels[view.quality] + (view.reason ? ` (${view.reason})` : '');
   return (
     <>
       <div role="gridcell" className="mono" data-testid="tag-value">
-        {/* keyed by tag: a row element taken over by another tag does not fade the old mark */}
-        <span key={tagId} className={marked ? 'changed' : undefined}>
+        <span className={marked ? 'changed' : mark.fading ? 'fading' : undefined}>
           {view ? liveValueText(view.value) : '—'}
         </span>
       </div>
-      <div role="gridcell" title={unit || undefined}>
+      <div role="gridcell" data-title={unit || undefined}>
         {unit}
       </div>
-      <div role="gridcell" data-quality={view?.quality} title={view?.reason ? quality : undefined}>
+      <div role="gridcell" data-quality={view?.quality} data-title={view?.reason ? quality : undefined}>
         {quality ?? '—'}
       </div>
-      <div role="gridcell" title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}>
+      <div role="gridcell" data-title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}>
         {view ? formatRecentTime(new Date(view.sourceTime)) : '—'}
       </div>
     </>
@@ -321,7 +338,9 @@ const TagGridStyles = memo(function TagGridStyles() {
           fontWeight: 600,
           borderBottom: `1px solid ${theme.palette.divider}`,
         },
-        '.tag-grid-scrolling > .tag-grid-row': { pointerEvents: 'none' },
+        // on the rows' parent, inherited: Chromium hands an inherited pointer-events down without
+        // restyling the rows, where a rule on the rows restyled all of them (a long first frame)
+        '.tag-grid-scrolling': { pointerEvents: 'none' },
         '.tag-grid-row': {
           position: 'absolute',
           top: 0,
@@ -365,12 +384,11 @@ const TagGridStyles = memo(function TagGridStyles() {
             borderRadius: 2,
             padding: '0 4px',
             margin: '0 -4px',
-            transition: 'background-color 600ms ease-out',
           },
           '& .mono > .changed': {
             backgroundColor: theme.palette.mode === 'dark' ? 'rgba(255, 213, 79, 0.45)' : 'rgba(255, 193, 7, 0.5)',
-            transition: 'none',
           },
+          '& .mono > .fading': { transition: 'background-color 600ms ease-out' },
         },
       })}
     />

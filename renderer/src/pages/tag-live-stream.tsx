@@ -3,7 +3,7 @@
 // scrolling to a new window re-renders this and opens a new stream, never the whole page (its
 // filters, device tree and grid), which took a frame each time on a slow machine.
 import { Alert } from '@mui/material';
-import { memo, useLayoutEffect, useMemo, useState, type RefObject } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { nextLiveWindow, type RowWindow } from './live-window.ts';
 import type { TagRow } from './tag-grid.tsx';
@@ -21,9 +21,16 @@ interface TagLiveStreamProps {
 
 export const TagLiveStream = memo(function TagLiveStream({ rows, writing, viewChange }: TagLiveStreamProps) {
   const [liveRows, setLiveRows] = useState<RowWindow | null>(null);
-  // a layout effect: in place before the grid's first (passive) effect reports its view
+  const held = useRef<RowWindow | null>(null);
+  // a layout effect: in place before the grid's first (passive) effect reports its view. A view
+  // inside the held window (most scroll steps) schedules no render at all.
   useLayoutEffect(() => {
-    viewChange.current = (first, last) => setLiveRows((held) => nextLiveWindow(held, first, last));
+    viewChange.current = (first, last) => {
+      const next = nextLiveWindow(held.current, first, last);
+      if (next === held.current) return;
+      held.current = next;
+      setLiveRows(next);
+    };
     return () => {
       viewChange.current = null;
     };
