@@ -15,7 +15,9 @@
 //     through the real path (driver → codec → bus → WAL → tags.live → the page). The grid is
 //     scrolled continuously for a few seconds (one scroll step per animation frame) while the
 //     values arrive; frame intervals (p95, target ≤ 16.7 ms = every 60 Hz frame on time) and long
-//     tasks (> 50 ms, target 0) are measured in the page. Baseline in the same run: the same page
+//     tasks (> 50 ms, target 0) are measured in the page, and with them where the renderer's time
+//     went per frame (Chromium's counters: main thread script, style, layout; CPU of the main
+//     thread and of the whole renderer process). Baseline in the same run: the same page
 //     left idle for as long before the device is switched on (no updates). Also printed: the
 //     scroll without updates, the idle page with updates, and the update rate a second client of
 //     tags.live receives for the device (tagGridUpdatesPerS: all 10,000 tags do change every
