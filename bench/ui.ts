@@ -15,7 +15,9 @@
 //     through the real path (driver → codec → bus → WAL → tags.live → the page). The grid is
 //     scrolled continuously for a few seconds (one scroll step per animation frame) while the
 //     values arrive; frame intervals (p95, target ≤ 16.7 ms = every 60 Hz frame on time) and long
-//     tasks (> 50 ms, target 0) are measured in the page. Baseline in the same run: the same page
+//     tasks (> 50 ms, target 0) are measured in the page, and with them where the renderer's time
+//     went per frame (Chromium's counters: main thread script, style, layout; CPU of the main
+//     thread and of the whole renderer process). Baseline in the same run: the same page
 //     left idle for as long before the device is switched on (no updates). Also printed: the
 //     scroll without updates, the idle page with updates, and the update rate a second client of
 //     tags.live receives for the device (tagGridUpdatesPerS: all 10,000 tags do change every
@@ -34,7 +36,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH } from '../e2e/support/chromium.ts';
 import { parseGatewayConfig } from '../main/config/gateway-config.ts';
 import type { LabelledPoint } from '../main/historian/historian-backend.ts';
@@ -146,6 +148,46 @@ async function measureStart(page: Page, dataDir: string): Promise<StartTiming> {
 interface FrameSample {
   intervals: number[];
   longTasks: number[];
+  /** where the renderer's time went meanwhile, per frame delivered */
+  cost: FrameCost;
+}
+
+/** Per frame: the renderer's main thread (all of it, and its script, style and layout) and CPU. */
+interface FrameCost {
+  taskMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
+  /** CPU time of the main thread */
+  mainCpuMs: number;
+  /** CPU time of the whole renderer process (main thread, compositor, raster workers) */
+  processCpuMs: number;
+}
+
+// Chromium's own counters (CDP Performance.getMetrics, seconds): no tracing overhead.
+const COST_METRICS = {
+  taskMs: 'TaskDuration',
+  scriptMs: 'ScriptDuration',
+  styleMs: 'RecalcStyleDuration',
+  layoutMs: 'LayoutDuration',
+  mainCpuMs: 'ThreadTime',
+  processCpuMs: 'ProcessTime',
+} as const;
+
+// One session per page, enabled throughout: Chromium counts these only while it is enabled.
+const counterSessions = new WeakMap<Page, Promise<CDPSession>>();
+
+async function rendererCounters(page: Page): Promise<Map<string, number>> {
+  let session = counterSessions.get(page);
+  if (!session) {
+    session = page
+      .context()
+      .newCDPSession(page)
+      .then(async (opened) => (await opened.send('Performance.enable'), opened));
+    counterSessions.set(page, session);
+  }
+  const { metrics } = await (await session).send('Performance.getMetrics');
+  return new Map(metrics.map((metric) => [metric.name, metric.value]));
 }
 
 // Runs in the page (a string: this file is type-checked for Node, not for the DOM). One scroll
@@ -179,8 +221,16 @@ const FRAMES_IN_PAGE = `(durationMs, scroll) => new Promise((resolve) => {
 })`;
 
 /** Frame intervals and long tasks in the page for SCROLL_MS, scrolling the grid or idle. */
-function framesDuring(page: Page, scroll: boolean): Promise<FrameSample> {
-  return page.evaluate(`(${FRAMES_IN_PAGE})(${SCROLL_MS}, ${scroll})`) as Promise<FrameSample>;
+async function framesDuring(page: Page, scroll: boolean): Promise<FrameSample> {
+  const before = await rendererCounters(page);
+  const frames = (await page.evaluate(`(${FRAMES_IN_PAGE})(${SCROLL_MS}, ${scroll})`)) as Omit<FrameSample, 'cost'>;
+  const after = await rendererCounters(page);
+  const perFrame = (name: string) =>
+    (((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / Math.max(1, frames.intervals.length);
+  const cost = Object.fromEntries(
+    Object.entries(COST_METRICS).map(([key, name]) => [key, perFrame(name)]),
+  ) as unknown as FrameCost;
+  return { ...frames, cost };
 }
 
 /** The Bench device's 10,000 registers: half holding, half input registers, each its own ramp. */
@@ -483,7 +533,10 @@ async function main(): Promise<void> {
         console.log(
           `${name.padEnd(34)} frames ${sample.intervals.length}  interval p50 ${round(percentile(sample.intervals, 50))} ms` +
             `  p95 ${round(percentile(sample.intervals, 95))} ms  max ${round(Math.max(...sample.intervals))} ms` +
-            `  long tasks ${sample.longTasks.length} (max ${round(Math.max(0, ...sample.longTasks))} ms)`,
+            `  long tasks ${sample.longTasks.length} (max ${round(Math.max(0, ...sample.longTasks))} ms)\n` +
+            `${''.padEnd(34)} per frame: main thread ${round(sample.cost.taskMs)} ms (script ${round(sample.cost.scriptMs)},` +
+            ` style ${round(sample.cost.styleMs)}, layout ${round(sample.cost.layoutMs)}), CPU: main thread ${round(sample.cost.mainCpuMs)} ms,` +
+            ` renderer ${round(sample.cost.processCpuMs)} ms`,
         );
       const idle = await framesDuring(page, false);
       describe('idle page, no updates (baseline)', idle);

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TagValueView } from '../../../common/live-values-message.ts';
 import { startI18n } from '../i18n/i18n.ts';
 import { stubLayout } from '../test-support/jsdom-layout.ts';
-import { liveValues } from '../stores/live-values-store.ts';
+import { CHANGED_MARK_MS, liveValues } from '../stores/live-values-store.ts';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
 
 const GRID_HEIGHT = 640;
@@ -100,9 +100,9 @@ describe('TagGrid', () => {
     expect(last - first).toBeLessThan(40);
   });
 
-  it('reuses the row elements for the rows scrolling in, dropping a focus on a row that left', async () => {
+  it('reuses the row elements, in place, for the rows scrolling in, dropping a focus on a row that left', async () => {
     renderGrid();
-    const before = new Set(screen.getAllByTestId('tag-row'));
+    const before = screen.getAllByTestId('tag-row');
     const focused = screen.getByText('tag_00000').closest<HTMLElement>('[data-testid="tag-row"]')!;
     focused.focus();
     const scroller = screen.getByTestId('tag-grid-scroller');
@@ -113,9 +113,27 @@ describe('TagGrid', () => {
     });
     const after = screen.getAllByTestId('tag-row');
     expect(after.map((row) => row.textContent)).toContainEqual(expect.stringContaining('tag_00200'));
-    expect(after.every((row) => before.has(row))).toBe(true);
-    expect(after).toHaveLength(before.size);
+    // the same elements in the same order: none was moved (a moved element is styled afresh)
+    expect(after).toHaveLength(before.length);
+    expect(after.every((row, i) => row === before[i])).toBe(true);
     expect(document.activeElement).not.toBe(focused);
+  });
+
+  it('gives a cell its tooltip when the pointer comes over it, the one of the row it shows now', async () => {
+    renderGrid();
+    const cell = screen.getByText('tag_00001');
+    expect(cell.getAttribute('title')).toBeNull(); // none until it is needed
+    fireEvent.mouseOver(cell);
+    expect(cell.title).toBe('tag_00001');
+    const scroller = screen.getByTestId('tag-grid-scroller');
+    await act(async () => {
+      scroller.scrollTop = 200 * ROW_HEIGHT;
+      scroller.dispatchEvent(new Event('scroll'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(cell.textContent).not.toBe('tag_00001'); // the element now shows another row
+    fireEvent.mouseOver(cell);
+    expect(cell.title).toBe(cell.textContent);
   });
 
   it('shows a live value in its row, marked as changed when it changes', () => {
@@ -130,6 +148,32 @@ describe('TagGrid', () => {
     expect(valueOf('tag_00003').textContent).toBe('18');
     expect(valueOf('tag_00003').querySelector('.changed')).not.toBeNull();
     expect(valueOf('tag_00004').textContent).toBe('—');
+  });
+
+  it('fades the mark out when it ends, but not on a row element taken over by another tag', async () => {
+    vi.useFakeTimers();
+    try {
+      renderGrid();
+      const spanOf = (name: string) =>
+        screen.getByText(name).closest('[data-testid="tag-row"]')!.querySelector('[data-testid="tag-value"] > span')!;
+      act(() => liveValues.reset([value(3, 17, 1), value(4, 17, 2)]));
+      act(() => liveValues.apply([value(3, 18, 3), value(4, 18, 4)]));
+      act(() => vi.advanceTimersByTime(CHANGED_MARK_MS));
+      expect(spanOf('tag_00003').className).toBe('fading');
+      act(() => liveValues.apply([value(4, 19, 5)]));
+      const span = spanOf('tag_00004');
+      expect(span.className).toBe('changed');
+      const scroller = screen.getByTestId('tag-grid-scroller');
+      act(() => {
+        scroller.scrollTop = 200 * ROW_HEIGHT;
+        scroller.dispatchEvent(new Event('scroll'));
+        vi.advanceTimersByTime(20);
+      });
+      expect(span.textContent).toBe('—'); // the same element, now another tag's (no value yet)
+      expect(span.className).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers the write button on writable rows only; it opens the dialog without selecting', () => {

@@ -1,9 +1,9 @@
 // The tag grid: only the rows in view are in the page (@tanstack/react-virtual), so 10,000 tags
 // scroll as smoothly as 10. Each row's live cells listen to their own tag in the live value store:
 // a batch of changes re-renders those rows' cells, never the grid.
-import { Box, GlobalStyles } from '@mui/material';
+import { GlobalStyles } from '@mui/material';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, type TagAccess } from '../../../common/enums.ts';
 import type { QualityName } from '../../../common/live-values-message.ts';
@@ -97,39 +97,33 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? -1;
+  // The rows in the page in the order of their slots, not of their indexes: each row element stays
+  // where it is among its siblings while it shows one row after another. In index order React
+  // would move the elements of the rows scrolling in from one end of the list to the other, and
+  // the browser styles and lays out a moved element (and all it holds) afresh, as a new one: that
+  // was most of a scroll step's work. Their place on screen is their transform; the row index
+  // (aria-rowindex) tells assistive technology their order.
+  const bySlot = rotateToSlotOrder(items, slots.current);
   useEffect(() => {
     if (last >= first) onViewChange?.(first, last);
   }, [first, last, rows, onViewChange]);
+  // Plain elements styled by class (TagGridStyles), not Boxes: the grid renders on every scroll
+  // step, and each Box with an `sx` object resolves its styles through emotion again.
   return (
-    <Box
-      role="grid"
-      aria-label={t('tags.grid')}
-      aria-rowcount={rows.length + 1}
-      sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 }}
-    >
+    <div role="grid" aria-label={t('tags.grid')} aria-rowcount={rows.length + 1} className="tag-grid">
       <TagGridStyles />
       <GridHeader />
       {/* contain: the browser lays out only what is inside while the list scrolls; an opaque
           background lets it scroll the list on the compositor instead of repainting it */}
-      <Box
-        ref={scroller}
-        data-testid="tag-grid-scroller"
-        sx={{
-          overflow: 'auto',
-          flexGrow: 1,
-          minHeight: 0,
-          contain: 'strict',
-          scrollbarGutter: 'stable',
-          bgcolor: 'background.paper',
-        }}
-      >
+      <div ref={scroller} data-testid="tag-grid-scroller" className="tag-grid-scroller">
         {/* while it scrolls, the rows ignore the pointer: no hover restyling and hit testing of the
             row passing under it on every frame */}
-        <Box
-          className={virtualizer.isScrolling ? 'tag-grid-scrolling' : undefined}
-          sx={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        <div
+          className={virtualizer.isScrolling ? 'tag-grid-body tag-grid-scrolling' : 'tag-grid-body'}
+          style={{ height: virtualizer.getTotalSize() }}
+          onMouseOver={showTitle}
         >
-          {items.map((item) => {
+          {bySlot.map((item) => {
             const row = rows[item.index] as TagRow;
             return (
               <GridRow
@@ -146,11 +140,29 @@ export const TagGrid = memo(function TagGrid(props: TagGridProps) {
               />
             );
           })}
-        </Box>
-      </Box>
-    </Box>
+        </div>
+      </div>
+    </div>
   );
 });
+
+// A cell's tooltip (its whole text, the full time, the reason of a quality) is kept in data-title
+// and becomes its title when the pointer comes over it: a changed title attribute makes the
+// browser restyle the cell (a style sheet has a [title] rule), on every scroll step and live
+// batch, for tooltips nobody is looking at.
+function showTitle(event: MouseEvent<HTMLElement>): void {
+  const cell = (event.target as Element).closest<HTMLElement>('[role="gridcell"], button');
+  if (!cell) return;
+  const title = cell.dataset.title;
+  if (title === undefined) cell.removeAttribute('title');
+  else if (cell.title !== title) cell.title = title;
+}
+
+/** Consecutive rows (by index) rotated so that their slots (index % slots) ascend. */
+export function rotateToSlotOrder<T extends { index: number }>(items: readonly T[], slots: number): readonly T[] {
+  const wrap = items.findIndex((item) => item.index % slots === 0);
+  return wrap <= 0 ? items : [...items.slice(wrap), ...items.slice(0, wrap)];
+}
 
 /** The column headings: rendered once per language, not with every scroll step of the grid. */
 const GridHeader = memo(function GridHeader() {
@@ -217,20 +229,20 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="gridcell" title={row.name}>
+      <div role="gridcell" data-title={row.name}>
         {row.name}
       </div>
-      <div role="gridcell" title={deviceName}>
+      <div role="gridcell" data-title={deviceName}>
         {deviceName}
       </div>
-      <div role="gridcell" className="mono" title={row.address}>
+      <div role="gridcell" className="mono" data-title={row.address}>
         {row.address}
       </div>
-      <div role="gridcell" title={row.dataType}>
+      <div role="gridcell" data-title={row.dataType}>
         {row.dataType}
       </div>
       <LiveCells tagId={row.id} unit={row.unit ?? ''} qualityLabels={labels.quality} />
-      <div role="gridcell" title={accessLabel}>
+      <div role="gridcell" data-title={accessLabel}>
         {accessLabel}
       </div>
       <div role="gridcell" className="write">
@@ -238,7 +250,7 @@ const GridRow = memo(function GridRow(props: GridRowProps) {
           <button
             type="button"
             aria-label={labels.write(row.name)}
-            title={labels.write(row.name)}
+            data-title={labels.write(row.name)}
             data-testid="write-tag"
             onClick={(event) => {
               event.stopPropagation();
@@ -267,22 +279,26 @@ const LiveCells = memo(function LiveCells(props: {
   // The mark is a class the store clears for a whole batch at once, not an animation (which would
   // restyle every visible value on every frame) nor a timer per cell.
   const marked = live?.marked ?? false;
+  // The mark fades out when it ends for the tag it marked; a row element taken over by another
+  // tag drops it at once (the span stays: a new one per tag scrolling in costs a frame's styling).
+  const [mark, setMark] = useState({ tagId, marked, fading: false });
+  if (mark.tagId !== tagId || mark.marked !== marked)
+    setMark({ tagId, marked, fading: mark.tagId === tagId && mark.marked && !marked });
   const quality = view && qualityLabels[view.quality] + (view.reason ? ` (${view.reason})` : '');
   return (
     <>
       <div role="gridcell" className="mono" data-testid="tag-value">
-        {/* keyed by tag: a row element taken over by another tag does not fade the old mark */}
-        <span key={tagId} className={marked ? 'changed' : undefined}>
+        <span className={marked ? 'changed' : mark.fading ? 'fading' : undefined}>
           {view ? liveValueText(view.value) : '—'}
         </span>
       </div>
-      <div role="gridcell" title={unit || undefined}>
+      <div role="gridcell" data-title={unit || undefined}>
         {unit}
       </div>
-      <div role="gridcell" data-quality={view?.quality} title={view?.reason ? quality : undefined}>
+      <div role="gridcell" data-quality={view?.quality} data-title={view?.reason ? quality : undefined}>
         {quality ?? '—'}
       </div>
-      <div role="gridcell" title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}>
+      <div role="gridcell" data-title={view ? formatDateTime(new Date(view.sourceTime)) : undefined}>
         {view ? formatRecentTime(new Date(view.sourceTime)) : '—'}
       </div>
     </>
@@ -294,6 +310,16 @@ const TagGridStyles = memo(function TagGridStyles() {
   return (
     <GlobalStyles
       styles={(theme) => ({
+        '.tag-grid': { display: 'flex', flexDirection: 'column', minHeight: 0, flexGrow: 1 },
+        '.tag-grid-scroller': {
+          overflow: 'auto',
+          flexGrow: 1,
+          minHeight: 0,
+          contain: 'strict',
+          scrollbarGutter: 'stable',
+          background: theme.palette.background.paper,
+        },
+        '.tag-grid-body': { position: 'relative' },
         '.tag-grid-columns': {
           display: 'grid',
           gridTemplateColumns: TEMPLATE,
@@ -312,7 +338,9 @@ const TagGridStyles = memo(function TagGridStyles() {
           fontWeight: 600,
           borderBottom: `1px solid ${theme.palette.divider}`,
         },
-        '.tag-grid-scrolling > .tag-grid-row': { pointerEvents: 'none' },
+        // on the rows' parent, inherited: Chromium hands an inherited pointer-events down without
+        // restyling the rows, where a rule on the rows restyled all of them (a long first frame)
+        '.tag-grid-scrolling': { pointerEvents: 'none' },
         '.tag-grid-row': {
           position: 'absolute',
           top: 0,
@@ -321,6 +349,10 @@ const TagGridStyles = memo(function TagGridStyles() {
           height: ROW_HEIGHT,
           // a row's layout and paint stay inside it: a new value re-lays out one row, not the list
           contain: 'strict',
+          // each row its own compositor layer: a row moved to a new place (a recycled slot) is
+          // moved by the compositor, and only a row whose text changed is painted and rasterized
+          // again, not every 256 px tile of the list it crossed (16 tiles a scroll step)
+          willChange: 'transform',
           borderBottom: `1px solid ${theme.palette.divider}`,
           cursor: 'pointer',
           '&:hover': { background: theme.palette.action.hover },
@@ -352,12 +384,11 @@ const TagGridStyles = memo(function TagGridStyles() {
             borderRadius: 2,
             padding: '0 4px',
             margin: '0 -4px',
-            transition: 'background-color 600ms ease-out',
           },
           '& .mono > .changed': {
             backgroundColor: theme.palette.mode === 'dark' ? 'rgba(255, 213, 79, 0.45)' : 'rgba(255, 193, 7, 0.5)',
-            transition: 'none',
           },
+          '& .mono > .fading': { transition: 'background-color 600ms ease-out' },
         },
       })}
     />

@@ -15,7 +15,7 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TAG_ACCESS, TAG_DATA_TYPES } from '../../../common/enums.ts';
 import { roleMay } from '../auth/role-access.ts';
@@ -27,11 +27,10 @@ import { useApiQuery } from '../components/use-api-query.ts';
 import { formatNumber } from '../i18n/formatters.ts';
 import { api, useSignedInUser } from '../stores/session-store.ts';
 import { AddToTrendButton } from './add-to-trend-button.tsx';
-import { nextLiveWindow, type RowWindow } from './live-window.ts';
 import { TagGrid, type TagRow } from './tag-grid.tsx';
+import { TagLiveStream, type ViewChange } from './tag-live-stream.tsx';
 import { TagWriteDialog } from './tag-write-dialog.tsx';
 import { tagIsWritable } from './tag-write-form.ts';
-import { useLiveValues, type LiveState } from './use-live-values.ts';
 
 const PAGE = 5_000; // the API's largest page
 
@@ -61,7 +60,6 @@ export default function TagsPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [writing, setWriting] = useState<TagRow | null>(null);
   const mayWrite = roleMay(user.role, 'write-tags');
-  const [liveRows, setLiveRows] = useState<RowWindow | null>(null);
   const query = useDeferredValue(search.trim().toLowerCase());
 
   const deviceNames = useMemo(() => new Map((devices.data ?? []).map((d) => [d.id, d.name])), [devices.data]);
@@ -85,17 +83,9 @@ export default function TagsPage() {
     [tags.data, deviceId, dataType, access, query],
   );
 
-  // Live values for the rows in view and around them (and the tag being written), not every tag.
-  const liveTagIds = useMemo(() => {
-    const ids = liveRows ? rows.slice(liveRows.start, liveRows.end).map((tag) => tag.id) : [];
-    if (writing && !ids.includes(writing.id)) ids.push(writing.id);
-    return ids;
-  }, [rows, liveRows, writing]);
-  const live = useLiveValues(liveTagIds);
-  const viewChanged = useCallback(
-    (first: number, last: number) => setLiveRows((held) => nextLiveWindow(held, first, last)),
-    [],
-  );
+  // the grid's view changes go to the live stream alone: scrolling does not re-render this page
+  const viewChange = useRef<ViewChange>(null);
+  const viewChanged = useCallback((first: number, last: number) => viewChange.current?.(first, last), []);
 
   // stable handlers: the grid's rows re-render only when their own props change
   const toggle = useCallback((tagId: string) => {
@@ -131,7 +121,7 @@ export default function TagsPage() {
           {notice}
         </Alert>
       )}
-      <LiveStatus state={live} />
+      <TagLiveStream rows={rows} writing={writing} viewChange={viewChange} />
       <Stack
         direction="row"
         spacing={2}
@@ -230,17 +220,5 @@ export default function TagsPage() {
         />
       )}
     </Box>
-  );
-}
-
-/** Whether values are live, and when not, why and that it reconnects by itself. */
-function LiveStatus({ state }: { state: LiveState }) {
-  const { t } = useTranslation();
-  if (state.kind === 'live') return null;
-  if (state.kind === 'connecting') return null;
-  return (
-    <Alert severity="warning" sx={{ mx: 3, mb: 1 }} role="status" data-testid="live-status">
-      {state.kind === 'offline' ? t('live.offline') : t('live.failed', { message: state.message })}
-    </Alert>
   );
 }

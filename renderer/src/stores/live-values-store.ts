@@ -48,7 +48,9 @@ export class LiveValueStore {
     this.values.clear();
     for (const view of views) {
       const held = before.get(view.tagId);
-      if (held && isChange(held.view, view)) {
+      // the same update as held (a new stream for rows still in view): nothing to re-render
+      if (held && held.view.sequenceId === view.sequenceId) this.values.set(view.tagId, held);
+      else if (held && isChange(held.view, view)) {
         this.values.set(view.tagId, { view, changedAt: now, marked: true });
         marked.push(view.tagId);
       } else {
