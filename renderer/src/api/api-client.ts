@@ -19,6 +19,8 @@ export type ApiInputs = inferRouterInputs<AppRouter>;
 export interface ApiClientEvents {
   /** a call was refused because the session ended (expired or revoked) */
   onSessionEnded?: () => void;
+  /** how many sign-ins the window has seen: a refusal of a call sent before the last one is stale */
+  signInCount?: () => number;
   /** the connection to the gateway dropped (true) or came back (false) */
   onConnectionLost?: (lost: boolean) => void;
 }
@@ -32,7 +34,10 @@ const tabToken: TokenStore = {
 };
 
 export function createApiClient(events: ApiClientEvents = {}): ApiClient {
-  const ended = sessionEndedLink<AppRouter>(() => events.onSessionEnded?.());
+  const ended = sessionEndedLink<AppRouter>(
+    () => events.onSessionEnded?.(),
+    () => events.signInCount?.() ?? 0,
+  );
   const bridge = (window as { gatewayApi?: GatewayBridge }).gatewayApi;
   if (bridge) return createTRPCClient<AppRouter>({ links: [ended, ipcLink<AppRouter>(bridge)] });
   const wsClient = createWSClient({

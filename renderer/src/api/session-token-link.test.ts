@@ -1,5 +1,7 @@
 // The browser tab's token follows sign-in, password change, sign-out and a refused session,
-// through the real WebSocket client and server.
+// through the real WebSocket client and server; and a live stream that the gateway ends after
+// the user signed in again (it checks its session every few seconds) neither clears the new
+// token nor asks for the password once more.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,15 +14,19 @@ import { databaseBackends } from '../../../test/database-backends.ts';
 import type { AppRouter } from '../../../main/api/app-router.ts';
 import { GatewayStartup } from '../../../main/gateway/gateway-startup.ts';
 import { startHttpServer, type RunningHttpServer } from '../../../main/headless/http-server.ts';
+import { sessionEndedLink } from './session-ended-link.ts';
 import { sessionTokenLink, type TokenStore } from './session-token-link.ts';
 
-describe('sessionTokenLink', () => {
+// A stream re-checks its session this often: long enough for the test to sign in again first.
+const SESSION_RECHECK_MS = 2_000;
+
+describe('sessionTokenLink and sessionEndedLink', () => {
   const backend = databaseBackends()[0]!;
   let h: ApiHarness;
   let server: RunningHttpServer;
   let rendererDir: string;
   beforeAll(async () => {
-    h = await apiHarness(await backend.open());
+    h = await apiHarness(await backend.open(), { sessionRecheckMs: SESSION_RECHECK_MS });
     rendererDir = await mkdtemp(path.join(os.tmpdir(), 'gw-renderer-'));
     server = await startHttpServer(GatewayStartup.running(h.services), { host: '127.0.0.1', port: 0, rendererDir });
   });
@@ -30,7 +36,7 @@ describe('sessionTokenLink', () => {
     await rm(rendererDir, { recursive: true, force: true });
   });
 
-  function tab(store: TokenStore) {
+  function tab(store: TokenStore, session = { signIns: 0, ended: 0 }) {
     const wsClient = createWSClient({
       url: `${server.url.replace('http', 'ws')}/api`,
       WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -40,7 +46,14 @@ describe('sessionTokenLink', () => {
       },
     });
     const api = createTRPCClient<AppRouter>({
-      links: [sessionTokenLink<AppRouter>(store), wsLink({ client: wsClient, transformer: superjson })],
+      links: [
+        sessionEndedLink<AppRouter>(
+          () => (session.ended += 1),
+          () => session.signIns,
+        ),
+        sessionTokenLink<AppRouter>(store),
+        wsLink({ client: wsClient, transformer: superjson }),
+      ],
     });
     return { api, close: () => wsClient.close() };
   }
@@ -70,5 +83,50 @@ describe('sessionTokenLink', () => {
     await expect(stale.api.devices.list.query()).rejects.toThrow('Sign in first.');
     expect(stored).toBeNull();
     stale.close();
+  });
+
+  it('a stream ended late, after the user signed in again, leaves the new session alone', async () => {
+    let stored: string | null = null;
+    const store: TokenStore = { get: () => stored, set: (token) => void (stored = token) };
+    const session = { signIns: 0, ended: 0 };
+    const window = tab(store, session);
+    const admin = await h.signedInAs('ADMIN', 'admin-elsewhere');
+    const { userId } = await h.signedInAs('MAINTENANCE', 'mia');
+    await window.api.auth.login.mutate({ username: 'mia', password: TEST_PASSWORD });
+    session.signIns += 1;
+
+    let streamError: { code?: string; reason?: string } | undefined;
+    await new Promise<void>((started) => {
+      window.api.system.events.subscribe(
+        { kinds: ['alert'] },
+        { onStarted: () => started(), onError: (error) => (streamError = error.data as typeof streamError) },
+      );
+    });
+    const streamOpenedAt = Date.now();
+
+    // An administrator ends mia's sessions; her next call is refused and asks for the password.
+    await admin.api.users.revokeSessions({ id: userId });
+    await expect(window.api.devices.list.query()).rejects.toThrow(/session was ended/);
+    expect(session.ended).toBe(1);
+    expect(stored).toBeNull();
+
+    await window.api.auth.login.mutate({ username: 'mia', password: TEST_PASSWORD });
+    session.signIns += 1;
+    const newToken = stored;
+    expect(newToken).toMatch(/^[\w-]{43}$/);
+    // the stream's session check had not run yet: what follows is the late refusal this is about
+    expect(streamError).toBeUndefined();
+    expect(Date.now() - streamOpenedAt).toBeLessThan(SESSION_RECHECK_MS);
+
+    await expect
+      .poll(() => streamError, { timeout: 3 * SESSION_RECHECK_MS })
+      .toMatchObject({
+        code: 'UNAUTHORIZED',
+        reason: 'SESSION_REVOKED',
+      });
+    expect(session.ended).toBe(1);
+    expect(stored).toBe(newToken);
+    expect((await window.api.devices.list.query()).length).toBeGreaterThanOrEqual(0);
+    window.close();
   });
 });

@@ -15,8 +15,9 @@ const ISSUES_TOKEN = new Set(['auth.login', 'auth.setup', 'auth.changePassword']
 export function sessionTokenLink<TRouter extends AnyTRPCRouter>(store: TokenStore): TRPCLink<TRouter> {
   return () =>
     ({ op, next }) =>
-      observable((observer) =>
-        next(op).subscribe({
+      observable((observer) => {
+        const offered = store.get();
+        return next(op).subscribe({
           next(envelope) {
             const data = (envelope.result as { data?: { token?: unknown } }).data;
             if (ISSUES_TOKEN.has(op.path) && typeof data?.token === 'string') store.set(data.token);
@@ -24,11 +25,13 @@ export function sessionTokenLink<TRouter extends AnyTRPCRouter>(store: TokenStor
             observer.next(envelope);
           },
           error(error) {
-            // A connection whose session ended must not offer the token again.
-            if (error.data && (error.data as { code?: string }).code === 'UNAUTHORIZED') store.set(null);
+            // A connection whose session ended must not offer the token again; but a call sent
+            // before the user signed in again (a stream the gateway ends late) leaves the new one.
+            const refused = error.data && (error.data as { code?: string }).code === 'UNAUTHORIZED';
+            if (refused && store.get() === offered) store.set(null);
             observer.error(error);
           },
           complete: () => observer.complete(),
-        }),
-      );
+        });
+      });
 }

@@ -40,6 +40,8 @@ interface SessionState {
 export class GatewayStartFailed extends Error {}
 
 let started: Promise<void> | undefined;
+/** counts adopt(): a refusal of a call sent before the latest sign-in does not end the new one */
+let signIns = 0;
 let ready: Promise<void> | undefined;
 
 /**
@@ -121,6 +123,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     const before = get().access;
     // Someone else signing in over an expired session must not see the previous user's screen.
     if (before.kind === 'signed-in' && before.session.user.id !== session.user.id) location.hash = '#/overview';
+    signIns += 1;
     set({ access: { kind: 'signed-in', session }, expired: false });
   },
   async signOut() {
@@ -138,6 +141,7 @@ export const api: ApiClient = createApiClient({
     if (useSession.getState().access.kind === 'signed-in') useSession.setState({ expired: true });
   },
   onConnectionLost: (lost) => useSession.setState({ offline: lost }),
+  signInCount: () => signIns,
 });
 
 /** The signed-in user (the app shell renders screens only while someone is signed in). */
