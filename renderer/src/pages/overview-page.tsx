@@ -23,16 +23,17 @@ import { PageHeader } from '../components/page-header.tsx';
 import { DeviceStatusChip } from '../components/status-chips.tsx';
 import { useApiQuery } from '../components/use-api-query.ts';
 import { formatDateTime, formatNumber, formatRelative } from '../i18n/formatters.ts';
-import { api } from '../stores/session-store.ts';
+import { api, useSession } from '../stores/session-store.ts';
 
 const REFRESH_MS = 5_000;
 const METRICS_MS = 2_000;
 
 type LiveStatus = ReadonlyMap<string, { status: DeviceStatus; reason: string }>;
 
-/** Each device's status as devices.live streams it: a snapshot, then the changes. */
+/** Each device's status as devices.live streams it: a snapshot, then the changes (reopened on sign-in). */
 function useLiveDeviceStatus(): LiveStatus {
   const [statuses, setStatuses] = useState<LiveStatus>(new Map());
+  const signIns = useSession((session) => session.signIns);
   useEffect(() => {
     const subscription = api.devices.live.subscribe(
       {},
@@ -54,7 +55,7 @@ function useLiveDeviceStatus(): LiveStatus {
       },
     );
     return () => subscription.unsubscribe();
-  }, []);
+  }, [signIns]);
   return statuses;
 }
 

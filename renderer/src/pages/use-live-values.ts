@@ -1,7 +1,7 @@
 // Streams the live values of the given tags (the rows in view and around them) into the live
 // value store: a snapshot, then coalesced batches. A new set of tags opens a new stream without
 // blanking the rows. When the stream fails (the gateway went away, the call was refused) it says
-// so in words and opens it again by itself a little later.
+// so in words and opens it again by itself a little later; after a new sign-in, at once.
 import { useEffect, useState } from 'react';
 import { apiFailure } from '../api/api-error-text.ts';
 import { liveValues } from '../stores/live-values-store.ts';
@@ -17,6 +17,7 @@ const INTERVAL_MS = 500;
 export function useLiveValues(tagIds: readonly string[]): LiveState {
   const [state, setState] = useState<LiveState>({ kind: 'connecting' });
   const offline = useSession((session) => session.offline);
+  const signIns = useSession((session) => session.signIns);
   const key = tagIds.join(',');
 
   useEffect(() => {
@@ -49,7 +50,7 @@ export function useLiveValues(tagIds: readonly string[]): LiveState {
       clearTimeout(retry);
       subscription?.unsubscribe();
     };
-  }, [key]); // the tag list (as text) is the stream's identity
+  }, [key, signIns]); // the tag list (as text) and the sign-in are the stream's identity
 
   return offline ? { kind: 'offline' } : state;
 }

@@ -3,12 +3,13 @@
 // answers from memory), and so does a stream that (re)starts, because events sent while the
 // connection was down are not replayed. The bell and the Alerts screen share this one list and
 // one stream; each CRITICAL or FATAL alert that fires while someone watches is announced once.
+// A new sign-in reopens the stream at once: the old one would be refused at its next session check.
 import { create } from 'zustand';
 import type { AlertLevel } from '../../../common/enums.ts';
 import type { EventView } from '../../../main/live/frame-views.ts';
 import type { ApiOutputs } from '../api/api-client.ts';
 import { apiFailure, type ApiFailure } from '../api/api-error-text.ts';
-import { api } from './session-store.ts';
+import { api, useSession } from './session-store.ts';
 
 export type ActiveAlert = ApiOutputs['alerts']['active'][number];
 type AlertEvent = Extract<EventView, { kind: 'alert' }>;
@@ -52,6 +53,7 @@ export const useActiveAlerts = create<ActiveAlertsState>()((set) => ({
 class ActiveAlertsWatcher {
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private unwatchSignIns: (() => void) | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
   /** ids of the alerts already seen: everything open at the first load, then each announced one */
   private seen: Set<string> | undefined;
@@ -61,12 +63,20 @@ class ActiveAlertsWatcher {
   start(): void {
     this.subscribe();
     this.reload();
+    this.unwatchSignIns = useSession.subscribe((state, previous) => {
+      if (state.signIns === previous.signIns) return;
+      clearTimeout(this.retry);
+      this.unsubscribe?.();
+      this.subscribe();
+      this.reload();
+    });
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);
     this.unsubscribe?.();
+    this.unwatchSignIns?.();
   }
 
   /** Reloads the list; a reload asked for while one is under way runs once after it. */

@@ -31,6 +31,12 @@ interface SessionState {
   expired: boolean;
   /** the WebSocket to the gateway is down and reconnecting */
   offline: boolean;
+  /**
+   * Counts the sign-ins of this window. Live streams reopen when it changes (a stream opened
+   * before the session ended would be refused at its next session check), and the refusal of a
+   * call sent before the latest sign-in does not end the new session.
+   */
+  signIns: number;
   start(): Promise<void>;
   adopt(session: Session): void;
   signOut(): Promise<void>;
@@ -40,8 +46,6 @@ interface SessionState {
 export class GatewayStartFailed extends Error {}
 
 let started: Promise<void> | undefined;
-/** counts adopt(): a refusal of a call sent before the latest sign-in does not end the new one */
-let signIns = 0;
 let ready: Promise<void> | undefined;
 
 /**
@@ -97,6 +101,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   access: { kind: 'connecting' },
   expired: false,
   offline: false,
+  signIns: 0,
   start() {
     started ??= (async () => {
       void startupOverHttp();
@@ -123,8 +128,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     const before = get().access;
     // Someone else signing in over an expired session must not see the previous user's screen.
     if (before.kind === 'signed-in' && before.session.user.id !== session.user.id) location.hash = '#/overview';
-    signIns += 1;
-    set({ access: { kind: 'signed-in', session }, expired: false });
+    set({ access: { kind: 'signed-in', session }, expired: false, signIns: get().signIns + 1 });
   },
   async signOut() {
     try {
@@ -141,7 +145,7 @@ export const api: ApiClient = createApiClient({
     if (useSession.getState().access.kind === 'signed-in') useSession.setState({ expired: true });
   },
   onConnectionLost: (lost) => useSession.setState({ offline: lost }),
-  signInCount: () => signIns,
+  signInCount: () => useSession.getState().signIns,
 });
 
 /** The signed-in user (the app shell renders screens only while someone is signed in). */
