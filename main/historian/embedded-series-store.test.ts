@@ -174,6 +174,44 @@ describe('the embedded series store', () => {
     }
   });
 
+  it('writes a new series again whole after a failed write: its index entry and its aggregates', async () => {
+    const storage = await openRocksDbStorage(folder.dir, 'the series store');
+    let failNext = true;
+    // the storage as it is, but the next batch write fails (as on a full disk)
+    const failing = new Proxy(storage, {
+      get(target, key) {
+        if (key === 'batch') {
+          return () => {
+            const batch = target.batch();
+            return {
+              put: batch.put,
+              write: (sync: boolean) => {
+                if (!failNext) return batch.write(sync);
+                failNext = false;
+                return Promise.reject(new Error('No space left on device'));
+              },
+            };
+          };
+        }
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    store = await openEmbeddedSeriesStore({ storage: failing, retentionIntervalMs: 0 });
+    const all = samples('tag-a', T0, 30);
+    await expect(store.write(all)).rejects.toThrow('No space left');
+    await store.write(all);
+    await store.close();
+    const s = await open();
+    expect(s.seriesIds()).toEqual(['tag-a']);
+    const want = expected(all, 10_000);
+    expect(await s.buckets('tag-a', T0, T0 + 60_000, 10_000)).toMatchObject({
+      t: want.t,
+      min: want.min,
+      max: want.max,
+    });
+  });
+
   it('deletes samples past retention and keeps aggregates longer', async () => {
     const s = await open(() => T0 + 31 * 86_400_000);
     await s.write(samples('tag-a', T0, 60));

@@ -282,6 +282,8 @@ export class EmbeddedSeriesStore {
     const closedTens = new Set<SeriesEntry>();
     /** series → hours (ms) that need their aggregates recomputed from raw samples */
     const recompute = new Map<string, Set<number>>();
+    /** series this write adds to the index */
+    const added: SeriesEntry[] = [];
     const raw = this.rawValue;
     for (const sample of samples) {
       const { seriesId, timeNs, value } = sample;
@@ -293,6 +295,7 @@ export class EmbeddedSeriesStore {
       batch.put(setKeyNs(entry.rawKey, timeNs), raw);
       if (!entry.indexed) {
         entry.indexed = true;
+        added.push(entry);
         this.known.add(seriesId);
         batch.put(`s/${seriesId}`, '');
         // a series the index does not hold has nothing stored: nothing to recompute
@@ -314,7 +317,17 @@ export class EmbeddedSeriesStore {
     for (const entry of closedTens) {
       for (let level = 1; level <= TOP; level++) this.putAggregate(batch, entry, level, entry.state!.levels[level]!);
     }
-    await batch.write(false);
+    try {
+      await batch.write(false);
+    } catch (error) {
+      // Not stored: when the historian writes these samples again, these series are new again.
+      // (The others recompute what a failed write missed: their samples are no longer newer.)
+      for (const entry of added) {
+        entry.indexed = false;
+        entry.state = undefined;
+      }
+      throw error;
+    }
     if (recompute.size === 0) return;
     const rebuilt = this.storage.batch();
     for (const [seriesId, hours] of recompute) {
