@@ -1,7 +1,9 @@
 // npm run bench:historian — the historian's stores, with same-run baselines:
 //  * ingest into a local InfluxDB 1.x (Debian's influxd, started here): batched gzip writes of
 //    5,000 lines, gzip level 1, four in flight, beside one line per request;
-//  * ingest into the embedded RocksDB series store (raw samples plus 10 s / 1 min / 1 h aggregates);
+//  * ingest into the embedded RocksDB series store (raw samples plus 10 s / 1 min / 1 h aggregates),
+//    and its CPU per sample as the live gateway writes: 10,000 tags at 1 Hz, one sample per tag
+//    per write of LIVE_WRITE samples (what the tag-grid benchmark of bench:ui drains);
 //  * the historian draining a WAL backlog (as after an outage) through its durable consumer into
 //    each store, checkpoint confirmed, with the CPU time per point of this process and of influxd
 //    and its breakdown (WAL read + decode, line protocol, gzip);
@@ -41,6 +43,10 @@ const DAY_SECONDS = 86_400;
 const INGEST_POINTS = 200_000;
 const BASELINE_SECONDS = 2;
 const WIDTH_PX = 1200;
+/** the live shape: tags at 1 Hz, samples per store write, seconds measured after a first one */
+const LIVE_TAGS = 10_000;
+const LIVE_WRITE = 1_000;
+const LIVE_SECONDS = 30;
 /** frames in the WAL backlog the historian drains */
 const DRAIN_FRAMES = 400_000;
 
@@ -188,6 +194,43 @@ function medianCost(costs: Cost[]): Cost {
     cpuMs: median(costs.map((c) => c.cpuMs)),
     influxCpuMs: median(costs.map((c) => c.influxCpuMs)),
   };
+}
+
+/**
+ * CPU per sample of the embedded store fed as the live gateway feeds it: LIVE_TAGS series at
+ * 1 Hz, each write holding one sample of LIVE_WRITE of them. The first second (each series' first
+ * sample in this run) is measured apart from the LIVE_SECONDS after it.
+ */
+async function liveIngestCost(folder: string, endMs: number): Promise<{ firstUs: number; steadyUs: number }> {
+  const store = await openEmbeddedSeriesStore({
+    storage: await openRocksDbStorage(folder, 'the embedded series store'),
+    retentionIntervalMs: 0,
+  });
+  const seriesIds = Array.from({ length: LIVE_TAGS }, (_, i) => `live-${String(i).padStart(5, '0')}-e29b-41d4-a716`);
+  const startMs = endMs - (LIVE_SECONDS + 1) * 1000;
+  const second = async (s: number) => {
+    const timeNs = BigInt(startMs + s * 1000) * 1_000_000n;
+    for (let from = 0; from < LIVE_TAGS; from += LIVE_WRITE) {
+      const samples: SeriesSample[] = [];
+      for (let i = from; i < Math.min(LIVE_TAGS, from + LIVE_WRITE); i++) {
+        const value = (i % 1000) + ((s * 1000) % 60_000);
+        samples.push({ seriesId: seriesIds[i]!, timeNs, value, rawValue: value, quality: 0, errorCode: 0 });
+      }
+      await store.write(samples);
+    }
+  };
+  try {
+    const first = await costOf(() => second(0));
+    const steady = await costOf(async () => {
+      for (let s = 1; s <= LIVE_SECONDS; s++) await second(s);
+    });
+    return {
+      firstUs: perPointUs(first.cpuMs, LIVE_TAGS),
+      steadyUs: perPointUs(steady.cpuMs, LIVE_TAGS * LIVE_SECONDS),
+    };
+  } finally {
+    await store.close();
+  }
 }
 
 async function write(backend: HistorianBackend, all: LabelledPoint[], batch = 20_000): Promise<void> {
@@ -386,6 +429,20 @@ async function main(): Promise<void> {
         value: round(embeddedRate, 0),
         unit: 'points/s',
         target: '>=100000',
+        baseline: null,
+      };
+      const live: { firstUs: number; steadyUs: number }[] = [];
+      for (let run = 0; run < RUNS; run++) live.push(await liveIngestCost(path.join(base, `live-${run}`), now));
+      const liveFirstUs = median(live.map((l) => l.firstUs));
+      const liveSteadyUs = median(live.map((l) => l.steadyUs));
+      console.log(
+        `embedded store, ${LIVE_TAGS} tags at 1 Hz in writes of ${LIVE_WRITE}: CPU ${liveSteadyUs} µs per sample ` +
+          `(${round((liveSteadyUs * LIVE_TAGS) / 1000, 0)} ms/s), ${liveFirstUs} µs for each tag's first sample`,
+      );
+      metrics.embeddedLiveIngestUsPerPoint = {
+        value: liveSteadyUs,
+        unit: 'µs CPU per sample',
+        target: '<=10',
         baseline: null,
       };
       metrics.embeddedTrendQueryMs = {

@@ -23,6 +23,12 @@
 //     tags.live receives for the device (tagGridUpdatesPerS: all 10,000 tags do change every
 //     second; the page itself streams only the rows in view and around them).
 //     BENCH_UI_ONLY=grid measures metrics 1 and 2 and skips the trend.
+//     Each of these phases also prints the CPU every process spent meanwhile, in ms per second
+//     (2 cores: 2,000 ms/s in all): the gateway's main (JavaScript) thread and its other threads
+//     (RocksDB, libuv, GC), this process (the Modbus simulator, Playwright), Chromium's renderer,
+//     GPU and browser processes, and the rest of the machine. BENCH_UI_GATEWAY_PROFILE=<folder>
+//     runs the gateway of metrics 2 and 3 under `node --cpu-prof` and leaves its CPU profile
+//     (from its start to its stop) in that folder, to open in Chromium's DevTools.
 //
 //  3. Trend of 8 pens × 24 h at 1 Hz: the embedded historian store of the data folder is seeded
 //     with 8 × 86,400 samples; the Trends screen opens them (last 24 h, server-side downsampled to
@@ -45,6 +51,7 @@ import { startModbusSimulator, type ModbusSimulator } from '../main/simulator/mo
 import type { SimulatedPoint } from '../main/simulator/simulated-slave.ts';
 import { wsApiClient } from '../test/ws-api-client.ts';
 import { median, percentile, printBenchResult, round } from './bench-report.ts';
+import { descendants, machineCpuMs, mainThreadCpuMs, ownCpuMs, processCpuMs } from './process-cpu.ts';
 
 const STARTS = 3;
 const PEN_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -75,11 +82,13 @@ function freePort(): Promise<number> {
   });
 }
 
-function startServer(dataDir: string, port: number): ChildProcess {
-  return spawn(process.execPath, ['out/main/serve.js', '--port', String(port), '--data-dir', dataDir, '--demo'], {
-    stdio: 'ignore',
-    env: { ...process.env, DATABASE_URL: '' },
-  });
+/** `profileDir`: run it under `node --cpu-prof`, which writes the profile there when it exits. */
+function startServer(dataDir: string, port: number, profileDir?: string): ChildProcess {
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=gateway.cpuprofile']
+    : [];
+  const args = [...profile, 'out/main/serve.js', '--port', String(port), '--data-dir', dataDir, '--demo'];
+  return spawn(process.execPath, args, { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -150,6 +159,70 @@ interface FrameSample {
   longTasks: number[];
   /** where the renderer's time went meanwhile, per frame delivered */
   cost: FrameCost;
+  /** CPU of every process meanwhile, ms per second */
+  cpu: CpuShares;
+}
+
+/** CPU time per second of wall-clock time, by process (2 cores: 2,000 in all). */
+interface CpuShares {
+  gatewayMain: number;
+  gatewayOther: number;
+  bench: number;
+  renderer: number;
+  gpu: number;
+  browser: number;
+  rest: number;
+}
+
+/** Cumulative CPU ms of each process (by pid) and of the machine, at one moment. */
+interface CpuSnapshot {
+  at: number;
+  machine: number;
+  bench: number;
+  gatewayMain: number;
+  gateway: number;
+  /** Chromium's processes by pid, with their kind */
+  chromium: Map<number, { kind: 'renderer' | 'gpu' | 'browser'; ms: number }>;
+}
+
+function chromiumKind(command: string): 'renderer' | 'gpu' | 'browser' {
+  if (command.includes('--type=renderer')) return 'renderer';
+  if (command.includes('--type=gpu-process')) return 'gpu';
+  // the browser process itself, and its zygote and utility processes (network, storage)
+  return 'browser';
+}
+
+function cpuSnapshot(gatewayPid: number | undefined): CpuSnapshot {
+  const chromium = new Map<number, { kind: 'renderer' | 'gpu' | 'browser'; ms: number }>();
+  for (const child of descendants(process.pid)) {
+    if (child.pid === gatewayPid || !/chrom/i.test(child.command)) continue;
+    const ms = processCpuMs(child.pid);
+    if (ms !== undefined) chromium.set(child.pid, { kind: chromiumKind(child.command), ms });
+  }
+  return {
+    at: performance.now(),
+    machine: machineCpuMs(),
+    bench: ownCpuMs(),
+    gatewayMain: mainThreadCpuMs(gatewayPid) ?? Number.NaN,
+    gateway: processCpuMs(gatewayPid) ?? Number.NaN,
+    chromium,
+  };
+}
+
+function cpuShares(before: CpuSnapshot, after: CpuSnapshot): CpuShares {
+  const seconds = (after.at - before.at) / 1000;
+  const chromium = { renderer: 0, gpu: 0, browser: 0 };
+  // a process started meanwhile counts from zero; one that ended meanwhile is lost (in `rest`)
+  for (const [pid, now] of after.chromium) chromium[now.kind] += now.ms - (before.chromium.get(pid)?.ms ?? 0);
+  const shares = {
+    gatewayMain: after.gatewayMain - before.gatewayMain,
+    gatewayOther: after.gateway - after.gatewayMain - (before.gateway - before.gatewayMain),
+    bench: after.bench - before.bench,
+    ...chromium,
+  };
+  const named = Object.values(shares).reduce((sum, ms) => sum + ms, 0);
+  const all = { ...shares, rest: after.machine - before.machine - named };
+  return Object.fromEntries(Object.entries(all).map(([name, ms]) => [name, ms / seconds])) as unknown as CpuShares;
 }
 
 /** Per frame: the renderer's main thread (all of it, and its script, style and layout) and CPU. */
@@ -220,17 +293,25 @@ const FRAMES_IN_PAGE = `(durationMs, scroll) => new Promise((resolve) => {
   requestAnimationFrame(frame);
 })`;
 
-/** Frame intervals and long tasks in the page for SCROLL_MS, scrolling the grid or idle. */
-async function framesDuring(page: Page, scroll: boolean): Promise<FrameSample> {
+/**
+ * Frame intervals and long tasks in the page for SCROLL_MS, scrolling the grid or idle, and the
+ * CPU each process spent meanwhile.
+ */
+async function framesDuring(page: Page, scroll: boolean, gatewayPid: number | undefined): Promise<FrameSample> {
   const before = await rendererCounters(page);
-  const frames = (await page.evaluate(`(${FRAMES_IN_PAGE})(${SCROLL_MS}, ${scroll})`)) as Omit<FrameSample, 'cost'>;
+  const cpuBefore = cpuSnapshot(gatewayPid);
+  const frames = (await page.evaluate(`(${FRAMES_IN_PAGE})(${SCROLL_MS}, ${scroll})`)) as Pick<
+    FrameSample,
+    'intervals' | 'longTasks'
+  >;
+  const cpu = cpuShares(cpuBefore, cpuSnapshot(gatewayPid));
   const after = await rendererCounters(page);
   const perFrame = (name: string) =>
     (((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / Math.max(1, frames.intervals.length);
   const cost = Object.fromEntries(
     Object.entries(COST_METRICS).map(([key, name]) => [key, perFrame(name)]),
   ) as unknown as FrameCost;
-  return { ...frames, cost };
+  return { ...frames, cost, cpu };
 }
 
 /** The Bench device's 10,000 registers: half holding, half input registers, each its own ramp. */
@@ -518,7 +599,9 @@ async function main(): Promise<void> {
 
     // 2. The tag browser with 10,000 tags, without and with their 1 Hz updates.
     const gridPort = await freePort();
-    const server = startServer(dataDir, gridPort);
+    const profileDir = process.env.BENCH_UI_GATEWAY_PROFILE;
+    if (profileDir) await mkdir(profileDir, { recursive: true });
+    const server = startServer(dataDir, gridPort, profileDir && path.resolve(profileDir));
     const gridUrl = `http://127.0.0.1:${gridPort}`;
     try {
       await waitFor(() => page.goto(`${gridUrl}/#/tags`, { timeout: 2_000 }));
@@ -536,11 +619,15 @@ async function main(): Promise<void> {
             `  long tasks ${sample.longTasks.length} (max ${round(Math.max(0, ...sample.longTasks))} ms)\n` +
             `${''.padEnd(34)} per frame: main thread ${round(sample.cost.taskMs)} ms (script ${round(sample.cost.scriptMs)},` +
             ` style ${round(sample.cost.styleMs)}, layout ${round(sample.cost.layoutMs)}), CPU: main thread ${round(sample.cost.mainCpuMs)} ms,` +
-            ` renderer ${round(sample.cost.processCpuMs)} ms`,
+            ` renderer ${round(sample.cost.processCpuMs)} ms\n` +
+            `${''.padEnd(34)} CPU ms/s: gateway main thread ${round(sample.cpu.gatewayMain, 0)},` +
+            ` other threads ${round(sample.cpu.gatewayOther, 0)}; bench ${round(sample.cpu.bench, 0)};` +
+            ` Chromium renderer ${round(sample.cpu.renderer, 0)}, GPU ${round(sample.cpu.gpu, 0)},` +
+            ` browser ${round(sample.cpu.browser, 0)}; rest ${round(sample.cpu.rest, 0)}`,
         );
-      const idle = await framesDuring(page, false);
+      const idle = await framesDuring(page, false, server.pid);
       describe('idle page, no updates (baseline)', idle);
-      describe('scrolling, no updates', await framesDuring(page, true));
+      describe('scrolling, no updates', await framesDuring(page, true, server.pid));
 
       // The Bench device on: the gateway polls its 10,000 registers every second.
       const admin = wsApiClient({ baseUrl: gridUrl });
@@ -553,8 +640,8 @@ async function main(): Promise<void> {
       );
       if (rate.values < TAGS * 0.9)
         console.log(`WARNING: fewer updates than ${TAGS}/s: the gateway cannot poll them all every second here`);
-      describe('idle page, 10,000 tags at 1 Hz', await framesDuring(page, false));
-      const scrolling = await profiled(page, 'scrolling-with-updates', () => framesDuring(page, true));
+      describe('idle page, 10,000 tags at 1 Hz', await framesDuring(page, false, server.pid));
+      const scrolling = await profiled(page, 'scrolling-with-updates', () => framesDuring(page, true, server.pid));
       describe('scrolling, 10,000 tags at 1 Hz', scrolling);
       // off again: the trend is measured without 10,000 values a second going to the historian
       await admin.api.devices.update.mutate({ id: benchDevice.id, enabled: false });
@@ -578,6 +665,14 @@ async function main(): Promise<void> {
           unit: 'tasks > 50 ms',
           target: '<=0',
           baseline: idle.longTasks.length,
+        },
+        // what the gateway takes of the 2 cores the page shares with it, scrolling with updates;
+        // the baseline is the idle page without updates
+        tagGridGatewayCpuMsPerS: {
+          value: round(scrolling.cpu.gatewayMain + scrolling.cpu.gatewayOther, 0),
+          unit: 'ms/s',
+          target: '<=1000',
+          baseline: round(idle.cpu.gatewayMain + idle.cpu.gatewayOther, 0),
         },
       };
       if (process.env.BENCH_UI_ONLY === 'grid') {
@@ -618,6 +713,7 @@ async function main(): Promise<void> {
         },
         tagGridUpdatesPerS: gridMetrics.tagGridUpdatesPerS,
         tagGridLongTasks: gridMetrics.tagGridLongTasks,
+        tagGridGatewayCpuMsPerS: gridMetrics.tagGridGatewayCpuMsPerS,
       });
     } finally {
       await stopServer(server);

@@ -133,6 +133,85 @@ describe('the embedded series store', () => {
     expect(count).toBe(601);
   });
 
+  it('stores its open buckets at close, and after a crash recomputes them from the raw samples', async () => {
+    const all = samples('tag-a', T0, 126, 1000, (i) => (i * 7) % 17);
+    const hour = (s: EmbeddedSeriesStore) => s.buckets('tag-a', T0, T0 + 3_600_000, 3_600_000);
+    const meanOf = (some: SeriesSample[]) => some.reduce((sum, x) => sum + x.value, 0) / some.length;
+    let s = await open();
+    await s.write(all.slice(0, 100));
+    const beforeClose = await s.buckets('tag-a', T0, T0 + 3_600_000, 10_000);
+    expect(beforeClose).toEqual(
+      expect.objectContaining({
+        t: expected(all.slice(0, 100), 10_000).t,
+        max: expected(all.slice(0, 100), 10_000).max,
+      }),
+    );
+    await s.close();
+    s = await open();
+    expect(await s.buckets('tag-a', T0, T0 + 3_600_000, 10_000)).toEqual(beforeClose);
+
+    // a crash: the storage goes away under the store, which never stores its open buckets
+    await s.close();
+    const storage = await openRocksDbStorage(folder.dir, 'the series store');
+    const crashing = await openEmbeddedSeriesStore({ storage, retentionIntervalMs: 0 });
+    await crashing.write(all.slice(100, 101));
+    await crashing.write(all.slice(101, 121)); // the 10 s buckets of 110 s and 120 s close
+    await crashing.write(all.slice(121, 125));
+    await storage.close();
+    s = await open();
+    // the open 1 min and 1 h buckets were stored when the last 10 s bucket closed
+    expect((await hour(s)).mean[0]).toBeCloseTo(meanOf(all.slice(0, 121)), 9);
+    // the series' next sample recomputes its hour from the raw samples
+    await s.write(all.slice(125));
+    expect((await hour(s)).mean[0]).toBeCloseTo(meanOf(all), 9);
+    for (const bucketMs of [10_000, 60_000]) {
+      const got = await s.buckets('tag-a', T0, T0 + 3_600_000, bucketMs);
+      const want = expected(all, bucketMs);
+      expect(got.t).toEqual(want.t);
+      expect(got.min).toEqual(want.min);
+      expect(got.max).toEqual(want.max);
+      got.mean.forEach((m, i) => expect(m).toBeCloseTo(want.mean[i]!, 9));
+    }
+  });
+
+  it('writes a new series again whole after a failed write: its index entry and its aggregates', async () => {
+    const storage = await openRocksDbStorage(folder.dir, 'the series store');
+    let failNext = true;
+    // the storage as it is, but the next batch write fails (as on a full disk)
+    const failing = new Proxy(storage, {
+      get(target, key) {
+        if (key === 'batch') {
+          return () => {
+            const batch = target.batch();
+            return {
+              put: batch.put,
+              write: (sync: boolean) => {
+                if (!failNext) return batch.write(sync);
+                failNext = false;
+                return Promise.reject(new Error('No space left on device'));
+              },
+            };
+          };
+        }
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    store = await openEmbeddedSeriesStore({ storage: failing, retentionIntervalMs: 0 });
+    const all = samples('tag-a', T0, 30);
+    await expect(store.write(all)).rejects.toThrow('No space left');
+    await store.write(all);
+    await store.close();
+    const s = await open();
+    expect(s.seriesIds()).toEqual(['tag-a']);
+    const want = expected(all, 10_000);
+    expect(await s.buckets('tag-a', T0, T0 + 60_000, 10_000)).toMatchObject({
+      t: want.t,
+      min: want.min,
+      max: want.max,
+    });
+  });
+
   it('deletes samples past retention and keeps aggregates longer', async () => {
     const s = await open(() => T0 + 31 * 86_400_000);
     await s.write(samples('tag-a', T0, 60));
