@@ -174,6 +174,28 @@ describe('the embedded series store', () => {
     }
   });
 
+  it('after a crash, the next sample, even in a later hour, completes the buckets left open', async () => {
+    // 10:59:30 to 10:59:55: the 10 s bucket of 10:59:50 and the hour of 10:00 are open at the crash
+    const start = T0 + 3_600_000 - 30_000;
+    const before = samples('tag-a', start, 26, 1000, (i) => (i * 5) % 11);
+    await (await open()).close();
+    const storage = await openRocksDbStorage(folder.dir, 'the series store');
+    const crashing = await openEmbeddedSeriesStore({ storage, retentionIntervalMs: 0 });
+    await crashing.write(before);
+    await storage.close(); // a crash: the open buckets are not stored
+    const s = await open();
+    const after = samples('tag-a', T0 + 2 * 3_600_000 + 5_000, 3, 1000, () => 50);
+    await s.write(after);
+    for (const bucketMs of [10_000, 60_000, 3_600_000]) {
+      const got = await s.buckets('tag-a', T0, T0 + 3 * 3_600_000, bucketMs);
+      const want = expected([...before, ...after], bucketMs);
+      expect(got.t, `bucket ${bucketMs}`).toEqual(want.t);
+      expect(got.min, `bucket ${bucketMs}`).toEqual(want.min);
+      expect(got.max, `bucket ${bucketMs}`).toEqual(want.max);
+      got.mean.forEach((m, i) => expect(m).toBeCloseTo(want.mean[i]!, 9));
+    }
+  });
+
   it('writes a new series again whole after a failed write: its index entry and its aggregates', async () => {
     const storage = await openRocksDbStorage(folder.dir, 'the series store');
     let failNext = true;

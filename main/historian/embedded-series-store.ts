@@ -17,8 +17,9 @@
 //
 // Writes are idempotent: a sample rewritten with the same series and time overwrites itself, and
 // aggregates touched by a rewrite (or by a sample older than the newest one, or by the first
-// sample in a run of a series that holds data, whose open buckets a crash may have left behind)
-// are recomputed from the raw samples of their hour, so a replay after a crash leaves no trace.
+// sample in a run of a series that holds data, whose open buckets a crash may have left behind
+// in the hour of its newest stored sample) are recomputed from the raw samples of their hour, so
+// a replay after a crash leaves no trace.
 import type { WalStorage, WalStorageBatch } from '../wal/wal-storage.ts';
 import type { AlertEventPoint } from './historian-points.ts';
 import {
@@ -286,6 +287,8 @@ export class EmbeddedSeriesStore {
     const recompute = new Map<string, Set<number>>();
     /** series this write adds to the index */
     const added: SeriesEntry[] = [];
+    /** series with stored data whose first sample of this run this write holds */
+    const resumed: string[] = [];
     const raw = this.rawValue;
     for (const sample of samples) {
       const { seriesId, timeNs, value } = sample;
@@ -313,11 +316,19 @@ export class EmbeddedSeriesStore {
         // First sample of this run, a rewrite or an older sample: recompute from what is stored.
         let hours = recompute.get(seriesId);
         if (!hours) recompute.set(seriesId, (hours = new Set()));
+        if (!state && hours.size === 0) resumed.push(seriesId);
         hours.add(Math.floor(nsToMs(timeNs) / DURATIONS.HOUR) * DURATIONS.HOUR);
       }
     }
     for (const entry of closedTens) {
       for (let level = 1; level <= TOP; level++) this.putAggregate(batch, entry, level, entry.state!.levels[level]!);
+    }
+    // The hour a crash may have left open buckets in is that of the newest sample stored before
+    // this run, which need not be the hour of this run's first sample.
+    for (const seriesId of resumed) {
+      const newestNs = await this.newestStoredNs(seriesId);
+      if (newestNs !== undefined)
+        recompute.get(seriesId)!.add(Math.floor(nsToMs(newestNs) / DURATIONS.HOUR) * DURATIONS.HOUR);
     }
     try {
       await batch.write(false);
