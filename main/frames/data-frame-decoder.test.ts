@@ -48,6 +48,24 @@ describe('DataFrame fast decoder', () => {
     );
   });
 
+  it('reads a payload in place, inside bytes that hold other data around it', () => {
+    fc.assert(
+      fc.property(
+        dataFrame,
+        fc.uint8Array({ maxLength: 20 }),
+        fc.uint8Array({ maxLength: 20 }),
+        (frame, before, after) => {
+          const bytes = DataFrame.encode(frame).finish();
+          const around = Buffer.concat([before, bytes, after]);
+          expect(decodeDataFramePayload(around, before.length, before.length + bytes.length)).toEqual(
+            DataFrame.decode(bytes),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never disagrees with the generated decoder on damaged or foreign bytes', () => {
     fc.assert(
       fc.property(dataFrame, fc.nat(), fc.nat(255), (frame, at, byte) => {

@@ -81,10 +81,12 @@ function decodeValue(bytes: Uint8Array, pos: number, end: number): Value | undef
         break;
       }
       case 50: {
-        // bytes_value: a view into the payload, as the generated decoder returns
+        // bytes_value: a plain view into the payload, as the generated decoder returns (also
+        // when the payload lies in a Buffer, whose subarray would be a Buffer)
         const stop = lengthDelimited(bytes, pos, end);
         if (stop < 0) return undefined;
-        value.kind = { $case: 'bytesValue', value: bytes.subarray(varint.pos, stop) };
+        const view = new Uint8Array(bytes.buffer, bytes.byteOffset + varint.pos, stop - varint.pos);
+        value.kind = { $case: 'bytesValue', value: view };
         pos = stop;
         break;
       }
@@ -107,10 +109,11 @@ function uint32At(bytes: Uint8Array, pos: number, end: number): number {
 }
 
 /**
- * The DataFrame in `bytes`, or undefined when they hold anything this fast path does not
- * handle. May throw on damaged bytes; the caller then decodes with the generated code too.
+ * The DataFrame in bytes[start, end) (all of `bytes` by default: the WAL reads payloads in place,
+ * inside a block), or undefined when they hold anything this fast path does not handle. May
+ * throw on damaged bytes; the caller then decodes with the generated code too.
  */
-export function decodeDataFramePayload(bytes: Uint8Array): DataFrame | undefined {
+export function decodeDataFramePayload(bytes: Uint8Array, start = 0, end = bytes.length): DataFrame | undefined {
   const message: DataFrame = {
     tagId: '',
     deviceId: '',
@@ -121,8 +124,7 @@ export function decodeDataFramePayload(bytes: Uint8Array): DataFrame | undefined
     qualityReason: 0,
     errorCode: 0,
   };
-  const end = bytes.length;
-  let pos = 0;
+  let pos = start;
   while (pos < end) {
     const tag = bytes[pos++]!;
     switch (tag) {

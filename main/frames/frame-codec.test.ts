@@ -131,3 +131,21 @@ describe('frame keys', () => {
     }
   });
 });
+
+describe('frames read in place', () => {
+  it('decodes each frame of a larger buffer from its byte range, and rejects a damaged one', () => {
+    const parts = frames.map((frame) => encodeFrame(frame));
+    const all = Buffer.concat([Buffer.from([0xaa]), ...parts, Buffer.from([0xbb])]);
+    let at = 1;
+    parts.forEach((part, i) => {
+      expect(decodeFrame(all, undefined, at, at + part.length)).toEqual(decodeFrame(part));
+      expect(decodeEnvelope(all, at, at + part.length)).toEqual(decodeEnvelope(part));
+      const damaged = Buffer.from(all);
+      damaged[at + part.length - 8]! ^= 0x10;
+      expect(() => decodeFrame(damaged, undefined, at, at + part.length)).toThrow(CorruptFrameError);
+      expect(() => decodeFrame(all, undefined, at, at + part.length - 1)).toThrow(CorruptFrameError);
+      expect(frames[i]!.sequenceId).toBe(decodeFrame(all, undefined, at, at + part.length)!.sequenceId);
+      at += part.length;
+    });
+  });
+});

@@ -6,7 +6,7 @@ import { CommandAckFrame, CommandFrame, DataFrame, EventFrame, HeartbeatFrame } 
 import { CorruptFrameError } from './corrupt-frame-error.ts';
 import { frameChecksum } from './frame-checksum.ts';
 import { decodeDataFramePayload, decodeUtf8 } from './data-frame-decoder.ts';
-import { decodeEnvelope, encodeEnvelopeView } from './frame-envelope.ts';
+import { encodeEnvelopeView, envelopeHeader, readEnvelope } from './frame-envelope.ts';
 import { type Frame, type FrameBody, type FrameTypeName, frameTypeName, wireFrameType } from './frame.ts';
 
 export { CorruptFrameError };
@@ -68,6 +68,9 @@ export function encodeFrame(frame: Frame): Buffer {
   return Buffer.from(encodeFrameView(frame));
 }
 
+/** The envelope being decoded: decoding is synchronous, so one header serves every call. */
+const header = envelopeHeader();
+
 /**
  * Decodes and verifies one stored frame (in bytes[start, end), all of `bytes` by default); throws
  * CorruptFrameError naming what is wrong. With `wanted`, a frame of another type is returned as
@@ -87,30 +90,33 @@ export function decodeFrame(
   start = 0,
   end = bytes.length,
 ): Frame | undefined {
-  const envelope = decodeEnvelope(bytes, start, end);
-  const type = frameTypeName(envelope.frameType);
+  const { sequenceId, timestamp, frameType, dataStart, dataEnd, checksum } = readEnvelope(bytes, start, end, header);
+  const type = frameTypeName(frameType);
   if (type !== undefined && wanted !== undefined && !wanted.has(type)) return undefined;
-  const expected = frameChecksum(envelope.sequenceId, envelope.timestamp, envelope.frameType, envelope.data);
-  if (expected !== envelope.checksum) {
+  const expected = frameChecksum(sequenceId, timestamp, frameType, bytes, dataStart, dataEnd);
+  if (expected !== checksum) {
     throw new CorruptFrameError(
-      `checksum mismatch (stored ${envelope.checksum.toString(16)}, computed ${expected.toString(16)})`,
+      `checksum mismatch (stored ${checksum.toString(16)}, computed ${expected.toString(16)})`,
     );
   }
-  if (type === undefined) throw new CorruptFrameError(`unknown frame type ${envelope.frameType}`);
+  if (type === undefined) throw new CorruptFrameError(`unknown frame type ${frameType}`);
   let payload: FrameBody['payload'] | undefined;
   if (type === 'data') {
     try {
-      payload = decodeDataFramePayload(envelope.data);
+      payload = decodeDataFramePayload(bytes, dataStart, dataEnd);
     } catch {
       // damaged or unusual: the generated decoder below has the last word
     }
   }
   try {
     payload ??= (payloadCodecs[type] as PayloadCodec<FrameBody['payload']>).decode(
-      new BinaryReader(envelope.data, (bytes) => decodeUtf8(bytes)),
+      // a plain view, as the generated code gives bytes_value back (Buffer#subarray makes a Buffer)
+      new BinaryReader(new Uint8Array(bytes.buffer, bytes.byteOffset + dataStart, dataEnd - dataStart), (view) =>
+        decodeUtf8(view),
+      ),
     );
   } catch (error) {
     throw new CorruptFrameError(`the ${type} payload is not valid protobuf (${(error as Error).message})`);
   }
-  return { type, payload, sequenceId: envelope.sequenceId, timestamp: envelope.timestamp } as Frame;
+  return { type, payload, sequenceId, timestamp } as Frame;
 }

@@ -114,16 +114,35 @@ export function readVarint(bytes: Uint8Array, pos: number, end: number): void {
 }
 
 /**
- * Parses the envelope in bytes[start, end) (all of `bytes` by default: the WAL reads envelopes
- * inside a block without a view of their own); throws CorruptFrameError on bytes that are not a
- * well-formed envelope.
+ * An envelope's fields with its payload as a byte range of the input, [dataStart, dataEnd):
+ * what readEnvelope fills in, so that the WAL's read path builds no object and no view per frame.
  */
-export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length): EnvelopeFields {
+export interface EnvelopeHeader {
+  sequenceId: number;
+  timestamp: bigint;
+  frameType: number;
+  dataStart: number;
+  dataEnd: number;
+  checksum: number;
+}
+
+/** A fresh header for readEnvelope to fill in (one per reader, reused frame after frame). */
+export function envelopeHeader(): EnvelopeHeader {
+  return { sequenceId: 0, timestamp: 0n, frameType: 0, dataStart: 0, dataEnd: 0, checksum: 0 };
+}
+
+/**
+ * Parses the envelope in bytes[start, end) into `into` and returns it; throws CorruptFrameError
+ * on bytes that are not a well-formed envelope. The payload is left in place: its range is
+ * [into.dataStart, into.dataEnd) of `bytes`.
+ */
+export function readEnvelope(bytes: Uint8Array, start: number, end: number, into: EnvelopeHeader): EnvelopeHeader {
   let pos = start;
   let sequenceId = 0;
   let timestamp = 0n;
   let frameType = 0;
-  let data: Uint8Array = EMPTY;
+  let dataStart = 0;
+  let dataEnd = 0;
   let checksum = 0;
   while (pos < end) {
     // single-byte tags are the common case: every known field has one
@@ -168,9 +187,9 @@ export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length)
           if (varint.hi !== 0 || from + length > end) {
             throw new CorruptFrameError('the payload runs past the end of the envelope');
           }
-          // a plain view: Buffer#subarray would build a Buffer, measurably slower per frame
-          data = new Uint8Array(bytes.buffer, bytes.byteOffset + from, length);
-          varint.pos = from + length;
+          dataStart = from;
+          dataEnd = from + length;
+          varint.pos = dataEnd;
           break;
         }
         default:
@@ -192,6 +211,28 @@ export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length)
     } else throw new CorruptFrameError(`the envelope holds an invalid wire type ${wireType}`);
     if (pos > end) throw new CorruptFrameError('a field runs past the end of the envelope');
   }
+  into.sequenceId = sequenceId;
+  into.timestamp = timestamp;
+  into.frameType = frameType;
+  into.dataStart = dataStart;
+  into.dataEnd = dataEnd;
+  into.checksum = checksum;
+  return into;
+}
+
+/**
+ * Parses the envelope in bytes[start, end) (all of `bytes` by default), its payload as a view of
+ * the input; throws CorruptFrameError on bytes that are not a well-formed envelope.
+ */
+export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length): EnvelopeFields {
+  const { sequenceId, timestamp, frameType, dataStart, dataEnd, checksum } = readEnvelope(
+    bytes,
+    start,
+    end,
+    envelopeHeader(),
+  );
+  const data =
+    dataEnd > dataStart ? new Uint8Array(bytes.buffer, bytes.byteOffset + dataStart, dataEnd - dataStart) : EMPTY;
   return { sequenceId, timestamp, frameType, data, checksum };
 }
 

@@ -114,3 +114,33 @@ describe('LineBatchBuilder', () => {
     expect(batch.bytes.toString()).toBe(`${expected.join('\n')}\n`);
   });
 });
+
+describe('LineBatchBuilder numbers and times', () => {
+  const prefix = Buffer.from('m ');
+
+  it('writes short decimals as String() does, and every double so that it reads back the same', () => {
+    const values: number[] = [0.5, -0.5, 21.5, 0.1, 0.000001, -0.000001, 999_999_999.5, 1e9 + 0.5, 123.456789];
+    for (let i = 0; i < 2000; i++) {
+      values.push(Math.round((Math.random() - 0.5) * 10 ** (i % 12)) / 10 ** (i % 8));
+      values.push((Math.random() - 0.5) * 10 ** ((i % 30) - 10));
+    }
+    const builder = new LineBatchBuilder(new LineBufferPool(1 << 16));
+    for (const value of values) appendDeviceData(builder, prefix, point(value));
+    const batch = builder.take();
+    values.forEach((value, i) => {
+      const written = /^m value=([^,]+),/.exec(batch.line(i))![1]!;
+      expect(written).toBe(String(value));
+      expect(Number(written) === value).toBe(true); // -0 reads back as 0, as String(-0) is "0"
+    });
+  });
+
+  it('writes a time again after other times, and times of every size', () => {
+    const times = [1n, 1n, 1_764_170_000_123_456_789n, 1_764_170_000_123_456_789n, 7n, 2n ** 64n - 1n, 0n, -5n, 7n];
+    const builder = new LineBatchBuilder(new LineBufferPool(4096));
+    for (const timeNs of times) appendDeviceData(builder, prefix, point(1, 1, { timeNs }));
+    const batch = builder.take();
+    times.forEach((timeNs, i) =>
+      expect(batch.line(i)).toBe(`m value=1,raw_value=1,quality=0i,error_code=0i ${timeNs}`),
+    );
+  });
+});

@@ -71,7 +71,7 @@ export function appendDeviceData(builder: LineBatchBuilder, prefix: Buffer, poin
   builder.ascii('i,error_code=');
   builder.integer(Math.trunc(point.errorCode));
   builder.ascii('i ');
-  builder.ascii(String(point.timeNs));
+  builder.time(point.timeNs);
   builder.endLine();
   return true;
 }
