@@ -7,7 +7,7 @@
 // caller decodes with the generated code, whose answer (a message or an error) then stands;
 // data-frame-decoder.test.ts checks that both give equal results.
 import type { DataFrame, Value } from '../../proto/generated/frame.ts';
-import { readVarint, varint } from './frame-envelope.ts';
+import { plainView, readVarint, varint } from './frame-envelope.ts';
 
 const int64View = new DataView(new ArrayBuffer(8));
 const int64Bytes = new Uint8Array(int64View.buffer);
@@ -81,12 +81,10 @@ function decodeValue(bytes: Uint8Array, pos: number, end: number): Value | undef
         break;
       }
       case 50: {
-        // bytes_value: a plain view into the payload, as the generated decoder returns (also
-        // when the payload lies in a Buffer, whose subarray would be a Buffer)
+        // bytes_value: a plain view into the payload, as the generated decoder returns
         const stop = lengthDelimited(bytes, pos, end);
         if (stop < 0) return undefined;
-        const view = new Uint8Array(bytes.buffer, bytes.byteOffset + varint.pos, stop - varint.pos);
-        value.kind = { $case: 'bytesValue', value: view };
+        value.kind = { $case: 'bytesValue', value: plainView(bytes, varint.pos, stop) };
         pos = stop;
         break;
       }

@@ -6,7 +6,7 @@ import { CommandAckFrame, CommandFrame, DataFrame, EventFrame, HeartbeatFrame } 
 import { CorruptFrameError } from './corrupt-frame-error.ts';
 import { frameChecksum } from './frame-checksum.ts';
 import { decodeDataFramePayload, decodeUtf8 } from './data-frame-decoder.ts';
-import { encodeEnvelopeView, envelopeHeader, readEnvelope } from './frame-envelope.ts';
+import { encodeEnvelopeView, envelopeHeader, plainView, readEnvelope } from './frame-envelope.ts';
 import { type Frame, type FrameBody, type FrameTypeName, frameTypeName, wireFrameType } from './frame.ts';
 
 export { CorruptFrameError };
@@ -110,10 +110,7 @@ export function decodeFrame(
   }
   try {
     payload ??= (payloadCodecs[type] as PayloadCodec<FrameBody['payload']>).decode(
-      // a plain view, as the generated code gives bytes_value back (Buffer#subarray makes a Buffer)
-      new BinaryReader(new Uint8Array(bytes.buffer, bytes.byteOffset + dataStart, dataEnd - dataStart), (view) =>
-        decodeUtf8(view),
-      ),
+      new BinaryReader(plainView(bytes, dataStart, dataEnd), (view) => decodeUtf8(view)),
     );
   } catch (error) {
     throw new CorruptFrameError(`the ${type} payload is not valid protobuf (${(error as Error).message})`);

@@ -231,9 +231,16 @@ export function decodeEnvelope(bytes: Uint8Array, start = 0, end = bytes.length)
     end,
     envelopeHeader(),
   );
-  const data =
-    dataEnd > dataStart ? new Uint8Array(bytes.buffer, bytes.byteOffset + dataStart, dataEnd - dataStart) : EMPTY;
+  const data = dataEnd > dataStart ? plainView(bytes, dataStart, dataEnd) : EMPTY;
   return { sequenceId, timestamp, frameType, data, checksum };
+}
+
+/**
+ * bytes[start, end) as a plain Uint8Array view, as the generated protobuf code hands out bytes:
+ * Buffer#subarray would make a Buffer (also measurably slower per frame).
+ */
+export function plainView(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 const EMPTY = new Uint8Array(0);
