@@ -91,6 +91,8 @@ interface SeriesEntry {
 const hexNs = (ns: bigint): string => ns.toString(16).padStart(NS_DIGITS, '0');
 const hexMs = (ms: number): string => ms.toString(16).padStart(MS_DIGITS, '0');
 const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n);
+/** start of the hour a time in ns falls in, ms */
+const hourOf = (ns: bigint): number => Math.floor(nsToMs(ns) / DURATIONS.HOUR) * DURATIONS.HOUR;
 const rawPrefix = (series: string): string => `r/${series}/`;
 const levelPrefix = (level: number, series: string): string => `a${level}/${series}/`;
 
@@ -243,6 +245,11 @@ export class EmbeddedSeriesStore {
     batch.put(setKeyMs(entry.levelKeys[level]!, open.bucket), encodeAggregate(open.agg, this.aggregateValue));
   }
 
+  /** Puts the open bucket of every level of `state` from `fromLevel` up. */
+  private putOpenBuckets(batch: WalStorageBatch, entry: SeriesEntry, state: SeriesState, fromLevel = 0): void {
+    for (let level = fromLevel; level <= TOP; level++) this.putAggregate(batch, entry, level, state.levels[level]!);
+  }
+
   /**
    * Adds a sample newer than every earlier one to the open bucket of each level. A bucket it
    * does not fall in is finished: put into the batch, and reused for the next. True when the
@@ -317,18 +324,17 @@ export class EmbeddedSeriesStore {
         let hours = recompute.get(seriesId);
         if (!hours) recompute.set(seriesId, (hours = new Set()));
         if (!state && hours.size === 0) resumed.push(seriesId);
-        hours.add(Math.floor(nsToMs(timeNs) / DURATIONS.HOUR) * DURATIONS.HOUR);
+        hours.add(hourOf(timeNs));
       }
     }
     for (const entry of closedTens) {
-      for (let level = 1; level <= TOP; level++) this.putAggregate(batch, entry, level, entry.state!.levels[level]!);
+      this.putOpenBuckets(batch, entry, entry.state!, 1);
     }
     // The hour a crash may have left open buckets in is that of the newest sample stored before
     // this run, which need not be the hour of this run's first sample.
     for (const seriesId of resumed) {
       const newestNs = await this.newestStoredNs(seriesId);
-      if (newestNs !== undefined)
-        recompute.get(seriesId)!.add(Math.floor(nsToMs(newestNs) / DURATIONS.HOUR) * DURATIONS.HOUR);
+      if (newestNs !== undefined) recompute.get(seriesId)!.add(hourOf(newestNs));
     }
     try {
       await batch.write(false);
@@ -346,7 +352,7 @@ export class EmbeddedSeriesStore {
     for (const [seriesId, hours] of recompute) {
       const newestNs = await this.newestStoredNs(seriesId);
       if (newestNs === undefined) continue;
-      const newestHour = Math.floor(nsToMs(newestNs) / DURATIONS.HOUR) * DURATIONS.HOUR;
+      const newestHour = hourOf(newestNs);
       hours.add(newestHour);
       const entry = this.entry(seriesId);
       for (const hour of hours) {
@@ -385,7 +391,7 @@ export class EmbeddedSeriesStore {
         state.lastNs = sample.timeNs;
       }
     }
-    state?.levels.forEach((open, level) => this.putAggregate(batch, entry, level, open));
+    if (state) this.putOpenBuckets(batch, entry, state);
     return state;
   }
 
@@ -538,7 +544,7 @@ export class EmbeddedSeriesStore {
     await this.inTurn(async () => {
       const batch = this.storage.batch();
       for (const entry of this.series.values()) {
-        entry.state?.levels.forEach((open, level) => this.putAggregate(batch, entry, level, open));
+        if (entry.state) this.putOpenBuckets(batch, entry, entry.state);
       }
       await batch.write(false);
     }).catch((error: Error) =>
