@@ -3,6 +3,7 @@
 // fsynced in the default `sync` mode), and a frame counts as durable only once its batch is
 // written. Durable consumers (historian, relational writer) read from here after their own
 // checkpoint. Sequence numbers continue across restarts and are never reused.
+import path from 'node:path';
 import { encodeFrameView } from '../frames/frame-codec.ts';
 import { parseFrameKey } from '../frames/frame-key.ts';
 import type { Frame, FrameTypeName } from '../frames/frame.ts';
@@ -154,6 +155,24 @@ export class FrameWal {
     this.committed = lastSequenceId;
     this.retention = new WalRetention(this, this.storage, options.retention ?? {}, this.emit);
     this.retention.start();
+    // After the caller has had the WAL: the gateway's events go to the bus it builds on it.
+    if (this.storage.tableDamage.length > 0) setImmediate(() => this.reportTableDamage());
+  }
+
+  /** Damaged table files that the store found when it opened (sst-check.ts), one event each. */
+  private reportTableDamage(): void {
+    for (const { file, damagedBlocks, unreadable } of this.storage.tableDamage) {
+      const name = path.basename(file);
+      const consequence = unreadable
+        ? `RocksDB cannot read this file (${unreadable}): the frames in it are lost`
+        : `${damagedBlocks} of its blocks failed their checksum and are refused from now on: the frames they held are skipped and reported as damaged when read`;
+      this.emit({
+        code: 'wal.damaged_table',
+        severity: 'critical',
+        message: `Table file ${name} of the write-ahead log in ${this.storage.location} is damaged; ${consequence}`,
+        details: { file: name, damagedBlocks, ...(unreadable && { unreadable }) },
+      });
+    }
   }
 
   /** The highest sequence id appended so far (the bus continues after it). */

@@ -6,6 +6,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import rocksdb, { type RocksDB, type RocksIterator } from 'rocksdb';
 import binding from 'rocksdb/binding.js';
+import { checkTableFiles, type TableDamage } from './sst-check.ts';
 import type { KeyRange, StorageChunk, StorageCursor, WalStorage, WalStorageBatch } from './wal-storage.ts';
 
 const MB = 1024 * 1024;
@@ -32,7 +33,18 @@ function asBuffer(value: Uint8Array | string): Buffer | string {
  */
 export async function openRocksDbStorage(location: string, label = 'the write-ahead log'): Promise<WalStorage> {
   await mkdir(location, { recursive: true });
-  return new RocksDbStorage(await openRocksDb(location, label), location, label);
+  const db = await openRocksDb(location, label);
+  // Checked once the database is open: RocksDB's lock proves no other process uses the files,
+  // and opening reads no data block. Damaged blocks are made ones RocksDB refuses (sst-check.ts)
+  // before anything reads them; a read by a background compaction verifies them anyway.
+  let damage: TableDamage[];
+  try {
+    damage = await checkTableFiles(location);
+  } catch (error) {
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+    throw error;
+  }
+  return new RocksDbStorage(db, location, label, damage);
 }
 
 async function openRocksDb(location: string, label: string): Promise<RocksDB> {
@@ -69,6 +81,7 @@ class RocksDbStorage implements WalStorage {
     private db: RocksDB,
     readonly location: string,
     private readonly label: string,
+    readonly tableDamage: readonly TableDamage[],
   ) {}
 
   get needsReopen(): boolean {
