@@ -89,26 +89,27 @@ function verifiedBlock(bytes: Buffer, handle: BlockHandle, name: string): Buffer
 }
 
 /**
- * The entries of a block. Index entries hold no value length (value delta encoding): their
- * value, a block handle, is read by `value` from where the key ends.
+ * The entries of a metaindex or index block, which RocksDB builds with a restart point at every
+ * entry: no key shares a prefix with the one before. Index entries hold no value length (value
+ * delta encoding): their value, a block handle, is read by `entry` from where the key ends.
  */
-function forEachEntry(block: Buffer, withValueLength: boolean, entry: (key: string, value: Reader) => void): void {
+function forEachEntry(
+  block: Buffer,
+  withValueLength: boolean,
+  entry: (keyStart: number, keyEnd: number, value: Reader) => void,
+): void {
   if (block.length < 4) throw new TableStructureError('a block is too short for its restart array');
-  // the high bit of the restart count marks a hash index (data blocks only)
-  const restarts = block.readUInt32LE(block.length - 4) & 0x7fffffff;
-  const end = block.length - 4 - 4 * restarts;
+  const end = block.length - 4 - 4 * block.readUInt32LE(block.length - 4);
   if (end < 0) throw new TableStructureError('a block is too short for its restart array');
   const reader = new Reader(block, 0, end);
-  let key = '';
   while (reader.pos < end) {
-    const shared = reader.varint();
-    const unshared = reader.varint();
+    if (reader.varint() !== 0) throw new TableStructureError('an index entry shares a key prefix');
+    const keyLength = reader.varint();
     const valueLength = withValueLength ? reader.varint() : 0;
-    const start = reader.pos;
-    reader.skip(unshared);
-    key = key.slice(0, shared) + block.toString('latin1', start, reader.pos);
+    const keyStart = reader.pos;
+    reader.skip(keyLength);
     const valueStart = reader.pos;
-    entry(key, reader);
+    entry(keyStart, reader.pos, reader);
     if (withValueLength) reader.pos = valueStart + valueLength;
   }
 }
@@ -126,10 +127,13 @@ export function readTableLayout(bytes: Buffer): TableLayout {
   const metaindex = footer.handle(size);
   const index = footer.handle(size);
   const metaBlocks = new Map<string, BlockHandle>();
-  forEachEntry(verifiedBlock(bytes, metaindex, 'metaindex'), true, (name, value) =>
-    metaBlocks.set(name, value.handle(size)),
+  const metaindexBlock = verifiedBlock(bytes, metaindex, 'metaindex');
+  forEachEntry(metaindexBlock, true, (keyStart, keyEnd, value) =>
+    metaBlocks.set(metaindexBlock.toString('latin1', keyStart, keyEnd), value.handle(size)),
   );
   const dataBlocks: BlockHandle[] = [];
-  forEachEntry(verifiedBlock(bytes, index, 'index'), false, (_key, value) => dataBlocks.push(value.handle(size)));
+  forEachEntry(verifiedBlock(bytes, index, 'index'), false, (_keyStart, _keyEnd, value) =>
+    dataBlocks.push(value.handle(size)),
+  );
   return { metaindex, index, dataBlocks, metaBlocks };
 }
