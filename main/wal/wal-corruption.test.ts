@@ -190,4 +190,23 @@ describe('WAL corruption', () => {
     await wal.close();
     expect((await checkTableFiles(folder.dir)).map((table) => table.damagedBlocks)).toEqual([damaged.length]);
   });
+
+  it('opens, and numbers on, when the last block of a table is refused', async () => {
+    await writeFrames(20_000);
+    const { file, layout } = await compactedTable();
+    await writeFrames(100); // 20001-20100, in newer files: the stored last sequence id too
+    // The table's last block holds its newest frames, which the WAL reads at open to find the
+    // last sequence id (the merged reverse read passes through every table's newest block).
+    const block = layout.dataBlocks.at(-1)!;
+    await damage(file, block.offset + block.size, Buffer.from([0x5a]));
+
+    const wal = await openTestWal(folder.dir);
+    expect(wal.lastSequenceId).toBe(20_100);
+    const { frames, lastSequenceId } = await wal.read(0, 30_000);
+    expect(lastSequenceId).toBe(20_100);
+    expect(frames.length + wal.metrics().corruptFrames).toBe(20_100);
+    expect(frames.at(-1)!.sequenceId).toBe(20_100);
+    expect(wal.metrics().corruptFrames).toBeGreaterThan(0);
+    await wal.close();
+  });
 });

@@ -59,3 +59,8 @@ export interface WalStorage {
   diskSize(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** A read RocksDB refused because a table block is damaged (its checksum, its compression). */
+export function isStorageCorruption(error: unknown): boolean {
+  return error instanceof Error && /corruption/i.test(error.message);
+}
