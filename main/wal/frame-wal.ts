@@ -192,7 +192,7 @@ export class FrameWal {
     for (const { file, damagedBlocks, unreadable } of this.storage.tableDamage) {
       const name = path.basename(file);
       const consequence = unreadable
-        ? `RocksDB cannot read this file (${unreadable}): the frames in it are lost`
+        ? `${unreadable}, so RocksDB refuses the whole file from now on: the frames in it are skipped and reported as damaged when read`
         : `${damagedBlocks} of its blocks failed their checksum and are refused from now on: the frames they held are skipped and reported as damaged when read`;
       this.emit({
         code: 'wal.damaged_table',

@@ -33,17 +33,11 @@ function asBuffer(value: Uint8Array | string): Buffer | string {
  */
 export async function openRocksDbStorage(location: string, label = 'the write-ahead log'): Promise<WalStorage> {
   await mkdir(location, { recursive: true });
+  // Before RocksDB opens: it opens tables already then, and damage it reads unchecked can abort
+  // the process (sst-check.ts). Only damaged complete tables are changed, so a folder that
+  // another process has open (whose lock then refuses this open) is not disturbed otherwise.
+  const damage = await checkTableFiles(location);
   const db = await openRocksDb(location, label);
-  // Checked once the database is open: RocksDB's lock proves no other process uses the files,
-  // and opening reads no data block. Damaged blocks are made ones RocksDB refuses (sst-check.ts)
-  // before anything reads them; a read by a background compaction verifies them anyway.
-  let damage: TableDamage[];
-  try {
-    damage = await checkTableFiles(location);
-  } catch (error) {
-    await new Promise<void>((resolve) => db.close(() => resolve()));
-    throw error;
-  }
   return new RocksDbStorage(db, location, label, damage);
 }
 

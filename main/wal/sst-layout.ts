@@ -10,7 +10,9 @@ import { unsnappy } from './snappy.ts';
 
 export const BLOCK_TRAILER_SIZE = 5;
 /** checksum type (1), two block handles padded to 40, format version (4), magic number (8) */
-const FOOTER_SIZE = 53;
+export const FOOTER_SIZE = 53;
+/** The footer's checksum type and block handles, before its format version and magic number. */
+export const FOOTER_HANDLES_SIZE = 41;
 /** kBlockBasedTableMagicNumber, little-endian halves */
 const MAGIC_LO = 0x85f4cff7;
 const MAGIC_HI = 0x88e241b7;
