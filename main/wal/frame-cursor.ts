@@ -8,7 +8,7 @@ import { parseFrameKey } from '../frames/frame-key.ts';
 import type { Frame, FrameTypeName } from '../frames/frame.ts';
 import { FRAMES_PER_BLOCK, firstKeyHolding, walkValue } from './frame-block.ts';
 import { frameKey } from './wal-keys.ts';
-import type { StorageCursor, WalStorage } from './wal-storage.ts';
+import { isStorageCorruption, type StorageCursor, type WalStorage } from './wal-storage.ts';
 
 export interface FrameChunk {
   frames: Frame[];
@@ -20,10 +20,6 @@ export type CorruptFrameReporter = (sequenceId: number, reason: string) => void;
 
 /** After a damaged block, the cursor reads key by key until this many in a row are readable. */
 const READABLE_RUN_TO_RESUME = 64;
-
-function isStorageCorruption(error: unknown): boolean {
-  return error instanceof Error && /corruption/i.test(error.message);
-}
 
 export class FrameCursor {
   private cursor: StorageCursor | undefined;

@@ -3,6 +3,7 @@
 // fsynced in the default `sync` mode), and a frame counts as durable only once its batch is
 // written. Durable consumers (historian, relational writer) read from here after their own
 // checkpoint. Sequence numbers continue across restarts and are never reused.
+import path from 'node:path';
 import { encodeFrameView } from '../frames/frame-codec.ts';
 import { parseFrameKey } from '../frames/frame-key.ts';
 import type { Frame, FrameTypeName } from '../frames/frame.ts';
@@ -15,7 +16,7 @@ import { FrameCursor, type FrameChunk } from './frame-cursor.ts';
 import { TrackedConsumer } from './tracked-consumer.ts';
 import { CONSUMER_RANGE, consumerKey, consumerName, FRAME_RANGE, LAST_SEQUENCE_KEY } from './wal-keys.ts';
 import { WalRetention, type RetentionOptions, type RetentionReport } from './wal-retention.ts';
-import type { WalStorage, WalStorageBatch } from './wal-storage.ts';
+import { isStorageCorruption, type WalStorage, type WalStorageBatch } from './wal-storage.ts';
 
 /**
  * `sync`: a batch is acknowledged once it is on the disk (fsync): survives a power cut.
@@ -88,20 +89,48 @@ const RETRY_MAX_MS = 5_000;
 /** Write failures are reported at most this often; the count goes on in the metrics. */
 const FAILURE_EVENT_INTERVAL_MS = 10_000;
 
-export async function openFrameWal(options: FrameWalOptions): Promise<FrameWal> {
-  const { storage } = options;
-  let lastSequenceId = Number((await storage.get(LAST_SEQUENCE_KEY))?.toString() ?? 0) || 0;
-  const newest = storage.cursor({ ...FRAME_RANGE, reverse: true, limit: 1 });
+/**
+ * The highest sequence id used so far: the one stored with every batch, and the newest stored
+ * frame (stores written before that key existed). Either one is enough when RocksDB refuses the
+ * other as damaged (a refused table block, sst-check.ts): the stored one is written with every
+ * batch, so it is at least the newest frame.
+ */
+async function lastUsedSequence(storage: WalStorage): Promise<number> {
+  // undefined: never stored (a new store, or one written before the key existed)
+  let stored: number | undefined | Error;
   try {
-    const chunk = await newest.next();
+    const value = await storage.get(LAST_SEQUENCE_KEY);
+    stored = value === undefined ? undefined : Number(value.toString()) || 0;
+  } catch (error) {
+    if (!isStorageCorruption(error)) throw error;
+    stored = error as Error;
+  }
+  let newest: number | Error = 0;
+  const cursor = storage.cursor({ ...FRAME_RANGE, reverse: true, limit: 1 });
+  try {
+    const chunk = await cursor.next();
     const first = chunk ? parseFrameKey(chunk.keys[0]!) : undefined;
     // the newest value's last frame (a block's framing is enough; a damaged one counts from its key)
-    if (first !== undefined)
-      lastSequenceId = Math.max(lastSequenceId, walkValue(first, chunk!.values[0]!, () => false).last, first);
+    if (first !== undefined) newest = Math.max(walkValue(first, chunk!.values[0]!, () => false).last, first);
+  } catch (error) {
+    if (!isStorageCorruption(error)) throw error;
+    newest = error as Error;
   } finally {
-    await newest.close();
+    await cursor.close();
   }
-  return new FrameWal(options, lastSequenceId);
+  if (typeof stored === 'number') return Math.max(stored, typeof newest === 'number' ? newest : 0);
+  // Without the stored id, the newest frame decides; unless it is unreadable too, or there is
+  // none left (retention may have deleted every frame) while the stored id was refused.
+  if (typeof newest === 'number' && (stored === undefined || newest > 0)) return newest;
+  const damage = newest instanceof Error ? newest : (stored as Error);
+  throw new Error(
+    `The write-ahead log in ${storage.location} cannot tell which sequence numbers it used: the blocks that hold them are damaged (${damage.message})`,
+    { cause: damage },
+  );
+}
+
+export async function openFrameWal(options: FrameWalOptions): Promise<FrameWal> {
+  return new FrameWal(options, await lastUsedSequence(options.storage));
 }
 
 export class FrameWal {
@@ -154,6 +183,24 @@ export class FrameWal {
     this.committed = lastSequenceId;
     this.retention = new WalRetention(this, this.storage, options.retention ?? {}, this.emit);
     this.retention.start();
+    // After the caller has had the WAL: the gateway's events go to the bus it builds on it.
+    if (this.storage.tableDamage.length > 0) setImmediate(() => this.reportTableDamage());
+  }
+
+  /** Damaged table files that the store found when it opened (sst-check.ts), one event each. */
+  private reportTableDamage(): void {
+    for (const { file, damagedBlocks, unreadable } of this.storage.tableDamage) {
+      const name = path.basename(file);
+      const consequence = unreadable
+        ? `${unreadable}, so RocksDB refuses the whole file from now on: the frames in it are skipped and reported as damaged when read`
+        : `${damagedBlocks} of its blocks failed their checksum and are refused from now on: the frames they held are skipped and reported as damaged when read`;
+      this.emit({
+        code: 'wal.damaged_table',
+        severity: 'critical',
+        message: `Table file ${name} of the write-ahead log in ${this.storage.location} is damaged; ${consequence}`,
+        details: { file: name, damagedBlocks, ...(unreadable && { unreadable }) },
+      });
+    }
   }
 
   /** The highest sequence id appended so far (the bus continues after it). */

@@ -6,6 +6,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import rocksdb, { type RocksDB, type RocksIterator } from 'rocksdb';
 import binding from 'rocksdb/binding.js';
+import { checkTableFiles, type TableDamage } from './sst-check.ts';
 import type { KeyRange, StorageChunk, StorageCursor, WalStorage, WalStorageBatch } from './wal-storage.ts';
 
 const MB = 1024 * 1024;
@@ -32,7 +33,12 @@ function asBuffer(value: Uint8Array | string): Buffer | string {
  */
 export async function openRocksDbStorage(location: string, label = 'the write-ahead log'): Promise<WalStorage> {
   await mkdir(location, { recursive: true });
-  return new RocksDbStorage(await openRocksDb(location, label), location, label);
+  // Before RocksDB opens: it opens tables already then, and damage it reads unchecked can abort
+  // the process (sst-check.ts). Only damaged complete tables are changed, so a folder that
+  // another process has open (whose lock then refuses this open) is not disturbed otherwise.
+  const damage = await checkTableFiles(location);
+  const db = await openRocksDb(location, label);
+  return new RocksDbStorage(db, location, label, damage);
 }
 
 async function openRocksDb(location: string, label: string): Promise<RocksDB> {
@@ -69,6 +75,7 @@ class RocksDbStorage implements WalStorage {
     private db: RocksDB,
     readonly location: string,
     private readonly label: string,
+    readonly tableDamage: readonly TableDamage[],
   ) {}
 
   get needsReopen(): boolean {

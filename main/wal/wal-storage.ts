@@ -1,6 +1,7 @@
 // The WAL's view of its key-value store: ordered string keys, binary values, atomic batches,
 // range reads and range deletes. RocksDB (rocksdb-storage.ts) implements it today; the npm
 // `rocksdb` package is no longer maintained upstream, so nothing else may depend on it directly.
+import type { TableDamage } from './sst-check.ts';
 
 export interface KeyRange {
   gt?: string;
@@ -30,6 +31,11 @@ export interface StorageCursor {
 
 export interface WalStorage {
   readonly location: string;
+  /**
+   * Damaged table files found when the store opened: their damaged blocks are refused with a
+   * Corruption error from then on (readers skip them and report what they held as lost).
+   */
+  readonly tableDamage: readonly TableDamage[];
   batch(): WalStorageBatch;
   get(key: string): Promise<Buffer | undefined>;
   put(key: string, value: Uint8Array | string, sync: boolean): Promise<void>;
@@ -52,4 +58,9 @@ export interface WalStorage {
   /** Bytes the store occupies on disk. */
   diskSize(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** A read RocksDB refused because a table block is damaged (its checksum, its compression). */
+export function isStorageCorruption(error: unknown): boolean {
+  return error instanceof Error && /corruption/i.test(error.message);
 }
