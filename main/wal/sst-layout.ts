@@ -6,7 +6,7 @@
 // every data block). Each block is followed by a 5-byte trailer: its compression type, then a
 // masked CRC-32C of the block and that type byte.
 import CRC32C from 'crc-32/crc32c.js';
-import { unsnappy } from './snappy.ts';
+import { uncompress } from 'snappyjs';
 
 export const BLOCK_TRAILER_SIZE = 5;
 /** checksum type (1), two block handles padded to 40, format version (4), magic number (8) */
@@ -86,7 +86,15 @@ function verifiedBlock(bytes: Buffer, handle: BlockHandle, name: string): Buffer
   const raw = bytes.subarray(handle.offset, handle.offset + handle.size);
   const type = bytes[handle.offset + handle.size];
   if (type === NO_COMPRESSION) return raw;
-  if (type === SNAPPY) return unsnappy(raw);
+  if (type === SNAPPY) {
+    // only a block whose checksum matched gets here; a bad stream is still the table's damage
+    try {
+      const block = uncompress(raw);
+      return Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+    } catch (error) {
+      throw new TableStructureError(`its ${name} block cannot be decompressed: ${(error as Error).message}`);
+    }
+  }
   throw new TableStructureError(`its ${name} block has compression type ${type}, which is not read here`);
 }
 
