@@ -12,8 +12,7 @@ import { copyFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { FrameBus } from '../main/bus/frame-bus.ts';
-import { dataBody, openTestWal, tempDir } from '../test/frame-fixtures.ts';
+import { openTestWal, publishTestFrames, tempDir } from '../test/frame-fixtures.ts';
 import { BLOCK_TRAILER_SIZE, type BlockHandle, readTableLayout } from '../main/wal/sst-layout.ts';
 
 interface Damage {
@@ -96,10 +95,7 @@ async function main(): Promise<void> {
   const folder = await tempDir('gw-sst-survey-');
   try {
     const wal = await openTestWal(folder.dir);
-    const bus = new FrameBus({ wal });
-    for (let i = 1; i <= frames; i++) bus.publish(dataBody(`tag-${i % 5}`, i));
-    await bus.flush();
-    await bus.close();
+    await publishTestFrames(wal, frames);
     await wal.close();
     const { openRocksDbStorage } = await import('../main/wal/rocksdb-storage.ts');
     const storage = await openRocksDbStorage(folder.dir);

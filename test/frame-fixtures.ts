@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { FrameBus } from '../main/bus/frame-bus.ts';
 import type { FrameBody } from '../main/frames/frame.ts';
 import { type FrameWal, type FrameWalOptions, openFrameWal } from '../main/wal/frame-wal.ts';
 import { openRocksDbStorage } from '../main/wal/rocksdb-storage.ts';
@@ -35,4 +36,12 @@ export async function openTestWal(dir: string, options: Partial<FrameWalOptions>
     storage: await openRocksDbStorage(dir),
     retention: { intervalMs: 0, ...options.retention },
   });
+}
+
+/** Frames 1..count (data of five tags, the value its frame's number) through a bus into `wal`. */
+export async function publishTestFrames(wal: FrameWal, count: number): Promise<void> {
+  const bus = new FrameBus({ wal });
+  for (let i = 1; i <= count; i++) bus.publish(dataBody(`tag-${i % 5}`, i));
+  await bus.flush();
+  await bus.close();
 }

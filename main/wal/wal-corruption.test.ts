@@ -5,9 +5,8 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataBody, openTestWal, tempDir } from '../../test/frame-fixtures.ts';
+import { openTestWal, publishTestFrames, tempDir } from '../../test/frame-fixtures.ts';
 import { until } from '../../test/wait.ts';
-import { FrameBus } from '../bus/frame-bus.ts';
 import { frameKey, parseFrameKey } from '../frames/frame-key.ts';
 import type { SystemEventInput } from '../frames/system-event.ts';
 import { firstKeyHolding, walkValue } from './frame-block.ts';
@@ -26,18 +25,8 @@ afterEach(async () => {
 
 async function writeFrames(count: number): Promise<void> {
   const wal = await openTestWal(folder.dir);
-  const bus = new FrameBus({ wal });
-  for (let i = 1; i <= count; i++) bus.publish(dataBody(`tag-${i % 5}`, i));
-  await bus.flush();
-  await bus.close();
+  await publishTestFrames(wal, count);
   await wal.close();
-}
-
-async function writeFramesTo(wal: Awaited<ReturnType<typeof openTestWal>>, count: number): Promise<void> {
-  const bus = new FrameBus({ wal });
-  for (let i = 1; i <= count; i++) bus.publish(dataBody(`tag-${i % 5}`, i));
-  await bus.flush();
-  await bus.close();
 }
 
 /** Where frame `seq` sits in the stored values: its value's key and the envelope's byte range. */
@@ -228,7 +217,7 @@ describe('WAL corruption', () => {
     const events: SystemEventInput[] = [];
     const wal = await openTestWal(folder.dir, { onEvent: (event) => events.push(event) });
     expect(wal.lastSequenceId).toBe(2100);
-    await writeFramesTo(wal, 10); // the WAL keeps working: 2101-2110
+    await publishTestFrames(wal, 10); // the WAL keeps working: 2101-2110
     const { frames, lastSequenceId } = await wal.read(0, 5000);
     expect(lastSequenceId).toBe(2110);
     expect(frames.map((frame) => frame.sequenceId)).toEqual(range(2001, 2110));
