@@ -97,27 +97,21 @@ const FAILURE_EVENT_INTERVAL_MS = 10_000;
  */
 async function lastUsedSequence(storage: WalStorage): Promise<number> {
   // undefined: never stored (a new store, or one written before the key existed)
-  let stored: number | undefined | Error;
-  try {
+  const stored = await unlessRefused(async () => {
     const value = await storage.get(LAST_SEQUENCE_KEY);
-    stored = value === undefined ? undefined : Number(value.toString()) || 0;
-  } catch (error) {
-    if (!isStorageCorruption(error)) throw error;
-    stored = error as Error;
-  }
-  let newest: number | Error = 0;
-  const cursor = storage.cursor({ ...FRAME_RANGE, reverse: true, limit: 1 });
-  try {
-    const chunk = await cursor.next();
-    const first = chunk ? parseFrameKey(chunk.keys[0]!) : undefined;
-    // the newest value's last frame (a block's framing is enough; a damaged one counts from its key)
-    if (first !== undefined) newest = Math.max(walkValue(first, chunk!.values[0]!, () => false).last, first);
-  } catch (error) {
-    if (!isStorageCorruption(error)) throw error;
-    newest = error as Error;
-  } finally {
-    await cursor.close();
-  }
+    return value === undefined ? undefined : Number(value.toString()) || 0;
+  });
+  const newest = await unlessRefused(async () => {
+    const cursor = storage.cursor({ ...FRAME_RANGE, reverse: true, limit: 1 });
+    try {
+      const chunk = await cursor.next();
+      const first = chunk ? parseFrameKey(chunk.keys[0]!) : undefined;
+      // the newest value's last frame (a block's framing is enough; a damaged one counts from its key)
+      return first === undefined ? 0 : Math.max(walkValue(first, chunk!.values[0]!, () => false).last, first);
+    } finally {
+      await cursor.close();
+    }
+  });
   if (typeof stored === 'number') return Math.max(stored, typeof newest === 'number' ? newest : 0);
   // Without the stored id, the newest frame decides; unless it is unreadable too, or there is
   // none left (retention may have deleted every frame) while the stored id was refused.
@@ -127,6 +121,16 @@ async function lastUsedSequence(storage: WalStorage): Promise<number> {
     `The write-ahead log in ${storage.location} cannot tell which sequence numbers it used: the blocks that hold them are damaged (${damage.message})`,
     { cause: damage },
   );
+}
+
+/** What `read` returns, or the error when RocksDB refuses it as damaged (any other error throws). */
+async function unlessRefused<T>(read: () => Promise<T>): Promise<T | Error> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isStorageCorruption(error)) throw error;
+    return error as Error;
+  }
 }
 
 export async function openFrameWal(options: FrameWalOptions): Promise<FrameWal> {
