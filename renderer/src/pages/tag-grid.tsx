@@ -341,6 +341,11 @@ const TagGridStyles = memo(function TagGridStyles() {
         // on the rows' parent, inherited: Chromium hands an inherited pointer-events down without
         // restyling the rows, where a rule on the rows restyled all of them (a long first frame)
         '.tag-grid-scrolling': { pointerEvents: 'none' },
+        // CssBaseline gives every element `box-sizing: inherit`, and Chromium restyles all the
+        // children of an element whose children inherit a property explicitly whenever that element
+        // is restyled: a row moved to its next place (a new transform) restyled its 11–14 elements
+        // rather than itself alone, most of a scroll step's style work. The same value, not inherited.
+        '.tag-grid-body, .tag-grid-row, .tag-grid-row *': { boxSizing: 'border-box' },
         '.tag-grid-row': {
           position: 'absolute',
           top: 0,
