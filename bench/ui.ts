@@ -14,8 +14,9 @@
 //     250 ms), polled by the gateway every second, so every value changes once a second and flows
 //     through the real path (driver → codec → bus → WAL → tags.live → the page). The grid is
 //     scrolled continuously for a few seconds (one scroll step per animation frame) while the
-//     values arrive; frame intervals (p95, target ≤ 16.7 ms = every 60 Hz frame on time) and long
-//     tasks (> 50 ms, target 0) are measured in the page, and with them where the renderer's time
+//     values arrive; frame intervals (p95 in whole display refreshes, target ≤ 16.7 ms = 95% of
+//     the 60 Hz frames on time; the share of late frames is printed too) and long tasks (> 50 ms,
+//     target 0) are measured in the page, and with them where the renderer's time
 //     went per frame (Chromium's counters: main thread script, style, layout; CPU of the main
 //     thread and of the whole renderer process). Baseline in the same run: the same page
 //     left idle for as long before the device is switched on (no updates). Also printed: the
@@ -292,6 +293,31 @@ const FRAMES_IN_PAGE = `(durationMs, scroll) => new Promise((resolve) => {
   };
   requestAnimationFrame(frame);
 })`;
+
+/**
+ * An interval between two frames in whole display refreshes of `refreshMs`. The page can only show
+ * a frame at a refresh, and Chromium coarsens the timestamps requestAnimationFrame gets (to 0.1 ms),
+ * so a frame on time measures 16.6–16.8 ms at 60 Hz: counted in refreshes it is one, and a frame
+ * that missed a refresh two.
+ */
+function refreshes(intervalMs: number, refreshMs: number): number {
+  return Math.max(1, Math.round(intervalMs / refreshMs));
+}
+
+/** The p95 frame interval in whole refreshes, in ms: 16.7 at 60 Hz while 95% of frames are on time. */
+function frameP95Ms(intervals: readonly number[], refreshMs: number): number {
+  return (
+    percentile(
+      intervals.map((ms) => refreshes(ms, refreshMs)),
+      95,
+    ) * refreshMs
+  );
+}
+
+/** The share of frames that came one refresh or more late. */
+function lateShare(intervals: readonly number[], refreshMs: number): number {
+  return intervals.filter((ms) => refreshes(ms, refreshMs) > 1).length / Math.max(1, intervals.length);
+}
 
 /**
  * Frame intervals and long tasks in the page for SCROLL_MS, scrolling the grid or idle, and the
@@ -612,10 +638,12 @@ async function main(): Promise<void> {
         .getByTestId('tag-count')
         .filter({ hasText: /of 10,0\d\d tags/ })
         .waitFor({ timeout: 60_000 });
+      let refreshMs = 1000 / 60; // until the idle page has measured the display's refresh
       const describe = (name: string, sample: FrameSample) =>
         console.log(
           `${name.padEnd(34)} frames ${sample.intervals.length}  interval p50 ${round(percentile(sample.intervals, 50))} ms` +
             `  p95 ${round(percentile(sample.intervals, 95))} ms  max ${round(Math.max(...sample.intervals))} ms` +
+            `  late ${round(lateShare(sample.intervals, refreshMs) * 100, 1)}%` +
             `  long tasks ${sample.longTasks.length} (max ${round(Math.max(0, ...sample.longTasks))} ms)\n` +
             `${''.padEnd(34)} per frame: main thread ${round(sample.cost.taskMs)} ms (script ${round(sample.cost.scriptMs)},` +
             ` style ${round(sample.cost.styleMs)}, layout ${round(sample.cost.layoutMs)}), CPU: main thread ${round(sample.cost.mainCpuMs)} ms,` +
@@ -626,6 +654,7 @@ async function main(): Promise<void> {
             ` browser ${round(sample.cpu.browser, 0)}; rest ${round(sample.cpu.rest, 0)}`,
         );
       const idle = await framesDuring(page, false, server.pid);
+      refreshMs = idle.intervals.reduce((sum, ms) => sum + ms, 0) / idle.intervals.length;
       describe('idle page, no updates (baseline)', idle);
       describe('scrolling, no updates', await framesDuring(page, true, server.pid));
 
@@ -648,10 +677,10 @@ async function main(): Promise<void> {
       admin.close();
       const gridMetrics = {
         tagGridFrameP95Ms: {
-          value: round(percentile(scrolling.intervals, 95)),
+          value: round(frameP95Ms(scrolling.intervals, refreshMs), 1),
           unit: 'ms',
           target: '<=16.7',
-          baseline: round(percentile(idle.intervals, 95)),
+          baseline: round(frameP95Ms(idle.intervals, refreshMs), 1),
         },
         // the workload: tag values a second a tags.live client of the 10,000 tags receives
         tagGridUpdatesPerS: {
