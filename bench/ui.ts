@@ -638,7 +638,9 @@ async function main(): Promise<void> {
         .getByTestId('tag-count')
         .filter({ hasText: /of 10,0\d\d tags/ })
         .waitFor({ timeout: 60_000 });
-      let refreshMs = 1000 / 60; // until the idle page has measured the display's refresh
+      const idle = await framesDuring(page, false, server.pid);
+      // the display's refresh, as the idle page without updates measured it
+      const refreshMs = idle.intervals.reduce((sum, ms) => sum + ms, 0) / idle.intervals.length;
       const describe = (name: string, sample: FrameSample) =>
         console.log(
           `${name.padEnd(34)} frames ${sample.intervals.length}  interval p50 ${round(percentile(sample.intervals, 50))} ms` +
@@ -653,8 +655,6 @@ async function main(): Promise<void> {
             ` Chromium renderer ${round(sample.cpu.renderer, 0)}, GPU ${round(sample.cpu.gpu, 0)},` +
             ` browser ${round(sample.cpu.browser, 0)}; rest ${round(sample.cpu.rest, 0)}`,
         );
-      const idle = await framesDuring(page, false, server.pid);
-      refreshMs = idle.intervals.reduce((sum, ms) => sum + ms, 0) / idle.intervals.length;
       describe('idle page, no updates (baseline)', idle);
       describe('scrolling, no updates', await framesDuring(page, true, server.pid));
 
